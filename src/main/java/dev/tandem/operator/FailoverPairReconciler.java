@@ -1,0 +1,311 @@
+package dev.tandem.operator;
+
+import dev.tandem.api.v1alpha1.FailoverPair;
+import dev.tandem.api.v1alpha1.FailoverPairStatus;
+import dev.tandem.api.v1alpha1.FloatingIp;
+import dev.tandem.api.v1alpha1.MemberSpec;
+import dev.tandem.api.v1alpha1.MemberStatus;
+import dev.tandem.api.v1alpha1.TransportSpec;
+import dev.tandem.operator.children.AgentRbac;
+import dev.tandem.operator.children.AgentSettings;
+import dev.tandem.operator.children.AuthSecret;
+import dev.tandem.operator.children.ChildNames;
+import dev.tandem.operator.children.ElectionDaemonSet;
+import dev.tandem.operator.status.Blocker;
+import dev.tandem.operator.status.Conditions;
+import dev.tandem.operator.status.PairObservation;
+import dev.tandem.operator.status.PairStatusAggregator;
+import dev.tandem.operator.status.StatusPatch;
+import dev.tandem.validation.FailoverPairValidator;
+import dev.tandem.validation.FloatingIpValidator;
+import dev.tandem.validation.SpecProblem;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a FailoverPair: validate, resolve members, choose the router id, make sure the auth Secret exists,
+ * apply the agents' identity and DaemonSet, then aggregate the members' reports into status.
+ */
+@ControllerConfiguration(name = FailoverPairReconciler.NAME, generationAwareEventProcessing = false)
+public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner<FailoverPair> {
+    public static final String NAME = "failoverpair";
+    private static final Logger LOG = Logger.getLogger(FailoverPairReconciler.class);
+    static final String NODES = "nodes";
+    static final String FLOATING_IPS = "floatingips";
+    static final String PAIRS = "pairs";
+
+    /** Status fields the operator writes; members.* entries belong to the agents, except members.*.address. */
+    static final List<String> OWNED = List.of("activeMember", "membersReady", "virtualRouterId", "authSecretName",
+            "lastTransition", "transitions", "history", "conditions", "observedGeneration");
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    OperatorConfig config;
+    @Inject
+    AgentSettings agentSettings;
+    @Inject
+    ChildApplier children;
+    @Inject
+    EventRecorder events;
+    @Inject
+    Clock clock;
+
+    @Override
+    public List<EventSource<?, FailoverPair>> prepareEventSources(EventSourceContext<FailoverPair> context) {
+        // A node that appears, disappears or changes address affects the pairs that list it.
+        var nodes = new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, FailoverPair.class)
+                .withName(NODES)
+                .withSecondaryToPrimaryMapper(node -> context.getPrimaryCache().list()
+                        .filter(p -> p.getSpec() != null && p.getSpec().members != null
+                                && p.getSpec().members.stream().anyMatch(m -> m != null && node.getMetadata().getName().equals(m.node)))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .build(), context);
+        var daemonSets = new InformerEventSource<>(InformerEventSourceConfiguration.from(DaemonSet.class, FailoverPair.class)
+                .withLabelSelector(ChildNames.LABEL_COMPONENT + "=" + ChildNames.COMPONENT_ELECTION)
+                .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(FailoverPair.class, false))
+                .build(), context);
+        // FloatingIps decide which credential Secrets the agents may read.
+        var floatingIps = new InformerEventSource<>(InformerEventSourceConfiguration.from(FloatingIp.class, FailoverPair.class)
+                .withName(FLOATING_IPS)
+                .withSecondaryToPrimaryMapper(fip -> fip.getSpec() == null || fip.getSpec().failoverPairRef == null
+                        || fip.getSpec().failoverPairRef.name == null ? Set.of()
+                        : Set.of(new ResourceID(fip.getSpec().failoverPairRef.name, fip.getMetadata().getNamespace())))
+                .build(), context);
+        return List.of(nodes, daemonSets, floatingIps);
+    }
+
+    @Override
+    public UpdateControl<FailoverPair> reconcile(FailoverPair pair, Context<FailoverPair> context) {
+        Instant now = clock.instant();
+        FailoverPairStatus previous = pair.getStatus();
+        List<Blocker> blockers = new ArrayList<>();
+        List<Blocker> memberProblems = new ArrayList<>();
+        Integer routerId = previous == null ? null : previous.virtualRouterId;
+        String authSecretName = previous == null ? null : previous.authSecretName;
+        Map<String, String> addresses = Map.of();
+
+        List<SpecProblem> problems = FailoverPairValidator.validate(pair.getSpec());
+        if (!problems.isEmpty()) {
+            blockers.add(Blocker.invalidSpec(problems));
+        } else {
+            addresses = resolveAddresses(pair, context, memberProblems);
+            RouterIdAllocator.Result id = RouterIdAllocator.allocate(allocatorView(pair, addresses), allPairs(context));
+            if (id.blocker() != null) {
+                blockers.add(id.blocker());
+            } else {
+                routerId = id.id();
+            }
+            authSecretName = ensureAuthSecret(pair, blockers);
+            if (blockers.isEmpty()) {
+                applyChildren(pair, routerId, authSecretName, context, blockers);
+            }
+        }
+
+        DaemonSet ds = context.getSecondaryResource(DaemonSet.class).orElse(null);
+        Integer ready = ds == null ? null : ds.getStatus() == null || ds.getStatus().getNumberReady() == null ? 0 : ds.getStatus().getNumberReady();
+        Integer desired = ds == null || ds.getStatus() == null || ds.getStatus().getDesiredNumberScheduled() == null ? Integer.valueOf(0)
+                : ds.getStatus().getDesiredNumberScheduled();
+        FailoverPairStatus next = PairStatusAggregator.aggregate(new PairObservation(pair.getSpec(),
+                pair.getMetadata().getGeneration(), previous, blockers, memberProblems, routerId, authSecretName,
+                addresses, ready, desired, now, config.memberStaleAfter()));
+        writeStatus(pair, previous, next, addresses);
+        announce(pair, previous, next);
+        return UpdateControl.<FailoverPair>noUpdate().rescheduleAfter(config.resyncInterval());
+    }
+
+    @Override
+    public DeleteControl cleanup(FailoverPair pair, Context<FailoverPair> context) {
+        String ns = pair.getMetadata().getNamespace();
+        String name = ChildNames.base(pair.getMetadata().getName());
+        children.deleteOwned(new DaemonSetBuilder().withMetadata(meta(name, ns)).build(), pair);
+        children.deleteOwned(AgentRbac.roleBinding(pair), pair);
+        children.deleteOwned(AgentRbac.role(pair, new TreeSet<>()), pair);
+        children.deleteOwned(AgentRbac.serviceAccount(pair), pair);
+        children.deleteOwned(new SecretBuilder().withMetadata(meta(ChildNames.authSecret(pair.getMetadata().getName()), ns)).build(), pair);
+        LOG.infof("FailoverPair %s/%s deleted; removed its election agents", ns, pair.getMetadata().getName());
+        return DeleteControl.defaultDelete();
+    }
+
+    private static io.fabric8.kubernetes.api.model.ObjectMeta meta(String name, String namespace) {
+        return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(namespace).build();
+    }
+
+    /** Each member's peer address: spec.members[].address, else the node's InternalIP. */
+    private Map<String, String> resolveAddresses(FailoverPair pair, Context<FailoverPair> context, List<Blocker> memberProblems) {
+        Map<String, String> out = new LinkedHashMap<>();
+        var nodeCache = (InformerEventSource<Node, FailoverPair>) context.eventSourceRetriever().getEventSourceFor(Node.class, NODES);
+        for (MemberSpec m : pair.getSpec().members) {
+            Node node = nodeCache.get(new ResourceID(m.node)).orElse(null);
+            if (node == null) {
+                memberProblems.add(new Blocker("MemberNodeMissing", "node " + m.node + " does not exist"));
+                continue;
+            }
+            if (m.address != null) {
+                out.put(m.node, m.address);
+                continue;
+            }
+            String internal = node.getStatus() == null || node.getStatus().getAddresses() == null ? null
+                    : node.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType()))
+                    .map(a -> a.getAddress()).findFirst().orElse(null);
+            if (internal == null) {
+                memberProblems.add(new Blocker("MemberAddressUnknown", "node " + m.node
+                        + " has no InternalIP; set spec.members[].address for it"));
+            } else {
+                out.put(m.node, internal);
+            }
+        }
+        return out;
+    }
+
+    private static RouterIdAllocator.Pair allocatorView(FailoverPair pair, Map<String, String> addresses) {
+        Set<String> nodes = pair.getSpec() == null || pair.getSpec().members == null ? Set.of()
+                : pair.getSpec().members.stream().filter(Objects::nonNull).map(m -> m.node).filter(Objects::nonNull)
+                .collect(Collectors.toSet());
+        Set<String> addrs = addresses != null ? Set.copyOf(addresses.values())
+                : pair.getStatus() == null ? Set.of() : pair.getStatus().members.values().stream()
+                .map(s -> s.address).filter(Objects::nonNull).collect(Collectors.toSet());
+        return new RouterIdAllocator.Pair(pair.getMetadata().getNamespace(), pair.getMetadata().getName(),
+                pair.getMetadata().getCreationTimestamp(), pair.getSpec() == null ? null : pair.getSpec().virtualRouterId,
+                pair.getStatus() == null ? null : pair.getStatus().virtualRouterId, nodes, addrs);
+    }
+
+    private static List<RouterIdAllocator.Pair> allPairs(Context<FailoverPair> context) {
+        return context.getPrimaryCache().list()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> allocatorView(p, null))
+                .toList();
+    }
+
+    /** The Secret with the udp transport's key: the one named in the spec, or one generated for the pair. */
+    private String ensureAuthSecret(FailoverPair pair, List<Blocker> blockers) {
+        TransportSpec t = pair.getSpec().transport;
+        if (t == null || t.type != TransportSpec.Type.udp) {
+            return null;
+        }
+        String ns = pair.getMetadata().getNamespace();
+        if (t.udp != null && t.udp.authSecretRef != null) {
+            String name = t.udp.authSecretRef.name;
+            String key = t.udp.authSecretRef.key == null ? AuthSecret.KEY : t.udp.authSecretRef.key;
+            Secret secret = client.secrets().inNamespace(ns).withName(name).get();
+            if (secret == null) {
+                blockers.add(new Blocker("AuthSecretMissing", "Secret " + name
+                        + " named in spec.transport.udp.authSecretRef does not exist in namespace " + ns));
+            } else if (secret.getData() == null || secret.getData().get(key) == null) {
+                blockers.add(new Blocker("AuthSecretInvalid", "Secret " + name + " has no key \"" + key + "\""));
+            } else if (Base64.getDecoder().decode(secret.getData().get(key)).length < 32) {
+                blockers.add(new Blocker("AuthSecretInvalid", "the key in Secret " + name + " (\"" + key
+                        + "\") is shorter than 32 bytes; HMAC-SHA256 needs at least 32"));
+            }
+            return name;
+        }
+        try {
+            return children.createIfAbsent(AuthSecret.generated(pair), pair).getMetadata().getName();
+        } catch (ChildApplier.NotOwnedException e) {
+            blockers.add(new Blocker("ChildConflict", e.getMessage()));
+            return null;
+        }
+    }
+
+    private void applyChildren(FailoverPair pair, int routerId, String authSecretName, Context<FailoverPair> context,
+                               List<Blocker> blockers) {
+        SortedSet<String> secrets = new TreeSet<>();
+        if (authSecretName != null) {
+            secrets.add(authSecretName);
+        }
+        ((InformerEventSource<FloatingIp, FailoverPair>) context.eventSourceRetriever()
+                .getEventSourceFor(FloatingIp.class, FLOATING_IPS))
+                .list(pair.getMetadata().getNamespace(), f -> f.getSpec() != null && f.getSpec().failoverPairRef != null
+                        && pair.getMetadata().getName().equals(f.getSpec().failoverPairRef.name))
+                .forEach(f -> FloatingIpValidator.credentialRefs(f.getSpec().provider).forEach(r -> secrets.add(r.name)));
+        try {
+            children.apply(AgentRbac.serviceAccount(pair), pair, context);
+            children.apply(AgentRbac.role(pair, secrets), pair, context);
+            children.apply(AgentRbac.roleBinding(pair), pair, context);
+            children.apply(ElectionDaemonSet.desired(pair, routerId, agentSettings), pair, context);
+        } catch (ChildApplier.NotOwnedException e) {
+            blockers.add(new Blocker("ChildConflict", e.getMessage()));
+        }
+    }
+
+    private void writeStatus(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next,
+                             Map<String, String> addresses) {
+        StatusPatch patch = StatusPatch.between(previous, next, OWNED);
+        Map<String, MemberStatus> reported = previous == null ? Map.of() : previous.members;
+        for (Map.Entry<String, String> e : addresses.entrySet()) {
+            MemberStatus r = reported.get(e.getKey());
+            if (r == null || !e.getValue().equals(r.address)) {
+                patch = StatusPatch.withEntry(patch, "members", e.getKey(),
+                        Serialization.jsonMapper().createObjectNode().put("address", e.getValue()));
+            }
+        }
+        Set<String> memberNodes = pair.getSpec() == null || pair.getSpec().members == null ? Set.of()
+                : pair.getSpec().members.stream().filter(Objects::nonNull).map(m -> m.node).collect(Collectors.toSet());
+        if (!memberNodes.isEmpty()) {
+            for (String node : reported.keySet()) {
+                if (!memberNodes.contains(node)) {
+                    patch = StatusPatch.withEntry(patch, "members", node, null);
+                }
+            }
+        }
+        if (patch != null) {
+            client.resources(FailoverPair.class).inNamespace(pair.getMetadata().getNamespace())
+                    .withName(pair.getMetadata().getName()).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toJson());
+        }
+    }
+
+    /** Events for what changed: readiness and the active member. */
+    private void announce(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next) {
+        Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
+        Condition after = Conditions.find(next.conditions, Conditions.READY);
+        if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason())
+                || !Objects.equals(before.getMessage(), after.getMessage()))) {
+            if ("True".equals(after.getStatus())) {
+                events.normal(pair, after.getReason(), after.getMessage());
+            } else {
+                events.warning(pair, after.getReason(), after.getMessage());
+            }
+        }
+        String from = previous == null ? null : previous.activeMember;
+        if (!Objects.equals(from, next.activeMember) && next.activeMember != null) {
+            events.normal(pair, "ActiveMemberChanged", (from == null ? "" : "from " + from + " ") + "to " + next.activeMember);
+        }
+    }
+}

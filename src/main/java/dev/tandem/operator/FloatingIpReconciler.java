@@ -1,0 +1,237 @@
+package dev.tandem.operator;
+
+import dev.tandem.api.v1alpha1.FailoverPair;
+import dev.tandem.api.v1alpha1.FloatingIp;
+import dev.tandem.api.v1alpha1.FloatingIpSpec;
+import dev.tandem.api.v1alpha1.FloatingIpStatus;
+import dev.tandem.api.v1alpha1.MemberSpec;
+import dev.tandem.api.v1alpha1.ProviderSpec;
+import dev.tandem.api.v1alpha1.SecretKeyRef;
+import dev.tandem.operator.status.Blocker;
+import dev.tandem.operator.status.Conditions;
+import dev.tandem.operator.status.FloatingIpObservation;
+import dev.tandem.operator.status.FloatingIpStatusAggregator;
+import dev.tandem.operator.status.StatusPatch;
+import dev.tandem.validation.FloatingIpValidator;
+import dev.tandem.validation.IpAddresses;
+import dev.tandem.validation.SpecProblem;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Reconciles a FloatingIp: validate, check that its pair and credentials exist, and derive holder and phase from the
+ * members' reports. Its finalizer keeps it until no live member holds the address any more.
+ */
+@ControllerConfiguration(name = FloatingIpReconciler.NAME, generationAwareEventProcessing = false)
+public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<FloatingIp> {
+    public static final String NAME = "floatingip";
+    static final List<String> OWNED = List.of("holderNode", "phase", "provider", "lastMove", "moves", "conditions",
+            "observedGeneration");
+    /** How often a FloatingIp being deleted looks again for the release. */
+    static final Duration RELEASE_POLL = Duration.ofSeconds(2);
+
+    @Inject
+    KubernetesClient client;
+    @Inject
+    OperatorConfig config;
+    @Inject
+    EventRecorder events;
+    @Inject
+    Clock clock;
+
+    @Override
+    public List<EventSource<?, FloatingIp>> prepareEventSources(EventSourceContext<FloatingIp> context) {
+        // The pair's status (active member, holders) decides the FloatingIp's status.
+        var pairs = new InformerEventSource<>(InformerEventSourceConfiguration.from(FailoverPair.class, FloatingIp.class)
+                .withSecondaryToPrimaryMapper(pair -> context.getPrimaryCache().list(pair.getMetadata().getNamespace())
+                        .filter(f -> f.getSpec() != null && f.getSpec().failoverPairRef != null
+                                && pair.getMetadata().getName().equals(f.getSpec().failoverPairRef.name))
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+                .withPrimaryToSecondaryMapper((FloatingIp fip) -> fip.getSpec() == null || fip.getSpec().failoverPairRef == null
+                        || fip.getSpec().failoverPairRef.name == null ? Set.of()
+                        : Set.of(new ResourceID(fip.getSpec().failoverPairRef.name, fip.getMetadata().getNamespace())))
+                .build(), context);
+        return List.of(pairs);
+    }
+
+    @Override
+    public UpdateControl<FloatingIp> reconcile(FloatingIp fip, Context<FloatingIp> context) {
+        FloatingIpObservation observation = observe(fip, context, false);
+        FloatingIpStatus next = FloatingIpStatusAggregator.aggregate(observation);
+        writeStatus(fip, next);
+        announce(fip, fip.getStatus(), next);
+        return UpdateControl.<FloatingIp>noUpdate().rescheduleAfter(config.resyncInterval());
+    }
+
+    @Override
+    public DeleteControl cleanup(FloatingIp fip, Context<FloatingIp> context) {
+        FloatingIpObservation observation = observe(fip, context, true);
+        List<String> holders = FloatingIpStatusAggregator.holders(observation);
+        if (holders.isEmpty()) {
+            events.normal(fip, "Released", "no member holds " + address(fip) + " any more");
+            return DeleteControl.defaultDelete();
+        }
+        // The agents release the address when they see the deletion; wait for them, without blocking a thread.
+        writeStatus(fip, FloatingIpStatusAggregator.aggregate(observation));
+        return DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_POLL);
+    }
+
+    private FloatingIpObservation observe(FloatingIp fip, Context<FloatingIp> context, boolean deleting) {
+        List<Blocker> blockers = new ArrayList<>();
+        FailoverPair pair = context.getSecondaryResource(FailoverPair.class).orElse(null);
+        List<SpecProblem> problems = FloatingIpValidator.validate(fip.getSpec());
+        if (!problems.isEmpty()) {
+            blockers.add(Blocker.invalidSpec(problems));
+        } else if (!deleting) {
+            checkReferences(fip, pair, blockers);
+            checkAddressConflict(fip, context, blockers);
+        }
+        return new FloatingIpObservation(fip.getMetadata().getName(), fip.getSpec(), fip.getMetadata().getGeneration(),
+                fip.getStatus(), blockers, pair, deleting, clock.instant(), config.memberStaleAfter());
+    }
+
+    private void checkReferences(FloatingIp fip, FailoverPair pair, List<Blocker> blockers) {
+        FloatingIpSpec spec = fip.getSpec();
+        String ns = fip.getMetadata().getNamespace();
+        if (pair == null) {
+            blockers.add(new Blocker("PairNotFound", "FailoverPair " + spec.failoverPairRef.name
+                    + " (spec.failoverPairRef) does not exist in namespace " + ns));
+        } else if (pair.getSpec() != null && pair.getSpec().members != null) {
+            Set<String> members = pair.getSpec().members.stream().filter(Objects::nonNull).map((MemberSpec m) -> m.node)
+                    .collect(Collectors.toSet());
+            checkMemberMapping(spec.provider, members, blockers);
+        }
+        for (Map.Entry<SecretKeyRef, List<String>> e : requiredKeys(spec.provider).entrySet()) {
+            SecretKeyRef ref = e.getKey();
+            Secret secret = client.secrets().inNamespace(ns).withName(ref.name).get();
+            if (secret == null) {
+                blockers.add(new Blocker("SecretNotFound", "Secret " + ref.name
+                        + " (credentialsSecretRef) does not exist in namespace " + ns));
+                continue;
+            }
+            for (String key : e.getValue()) {
+                boolean present = (secret.getData() != null && secret.getData().containsKey(key))
+                        || (secret.getStringData() != null && secret.getStringData().containsKey(key));
+                if (!present) {
+                    // Only names are reported, never values.
+                    blockers.add(new Blocker("SecretKeyMissing", "Secret " + ref.name + " has no key \"" + key + "\""));
+                }
+            }
+        }
+    }
+
+    /** Providers that name one object per member must name one for every member of the pair. */
+    private static void checkMemberMapping(ProviderSpec provider, Set<String> members, List<Blocker> blockers) {
+        Set<String> mapped = null;
+        String field = null;
+        if (provider.multapplied != null) {
+            mapped = provider.multapplied.bonds.stream().map(b -> b.node).collect(Collectors.toSet());
+            field = "spec.provider.multapplied.bonds";
+        } else if (provider.openstack != null) {
+            mapped = provider.openstack.ports.stream().map(p -> p.node).collect(Collectors.toSet());
+            field = "spec.provider.openstack.ports";
+        }
+        if (mapped == null) {
+            return;
+        }
+        for (String m : members.stream().sorted().toList()) {
+            if (!mapped.contains(m)) {
+                blockers.add(new Blocker("MemberNotMapped", field + " has no entry for member node " + m));
+            }
+        }
+        for (String n : mapped.stream().sorted().toList()) {
+            if (!members.contains(n)) {
+                blockers.add(new Blocker("MemberNotMapped", field + " names node " + n + ", which is not a member of the pair"));
+            }
+        }
+    }
+
+    /** The keys each credentials Secret must hold, by provider. */
+    static Map<SecretKeyRef, List<String>> requiredKeys(ProviderSpec p) {
+        Map<SecretKeyRef, List<String>> keys = new java.util.LinkedHashMap<>();
+        if (p.digitalocean != null) keys.put(p.digitalocean.credentialsSecretRef, List.of(keyOr(p.digitalocean.credentialsSecretRef, "token")));
+        if (p.hetzner != null) keys.put(p.hetzner.credentialsSecretRef, List.of(keyOr(p.hetzner.credentialsSecretRef, "token")));
+        if (p.aws != null && p.aws.credentialsSecretRef != null) keys.put(p.aws.credentialsSecretRef, List.of("accessKeyId", "secretAccessKey"));
+        if (p.multapplied != null) keys.put(p.multapplied.credentialsSecretRef, List.of("username", "password"));
+        if (p.openstack != null) keys.put(p.openstack.credentialsSecretRef, List.of("applicationCredentialId", "applicationCredentialSecret"));
+        return keys;
+    }
+
+    private static String keyOr(SecretKeyRef ref, String fallback) {
+        return ref.key == null ? fallback : ref.key;
+    }
+
+    /** Two FloatingIps of one address would fight over it; the older one keeps it. */
+    private static void checkAddressConflict(FloatingIp fip, Context<FloatingIp> context, List<Blocker> blockers) {
+        Optional<InetAddress> mine = IpAddresses.parse(fip.getSpec().address);
+        Comparator<FloatingIp> olderFirst = Comparator
+                .comparing((FloatingIp f) -> Objects.toString(f.getMetadata().getCreationTimestamp(), ""))
+                .thenComparing(f -> f.getMetadata().getNamespace() + "/" + f.getMetadata().getName());
+        context.getPrimaryCache().list()
+                .filter(other -> !other.getMetadata().getUid().equals(fip.getMetadata().getUid()))
+                .filter(other -> other.getSpec() != null && IpAddresses.parse(other.getSpec().address).equals(mine))
+                .filter(other -> olderFirst.compare(other, fip) < 0)
+                .findFirst()
+                .ifPresent(other -> blockers.add(new Blocker("AddressConflict", "address " + fip.getSpec().address
+                        + " is already managed by FloatingIp " + other.getMetadata().getNamespace() + "/"
+                        + other.getMetadata().getName())));
+    }
+
+    private void writeStatus(FloatingIp fip, FloatingIpStatus next) {
+        StatusPatch patch = StatusPatch.between(fip.getStatus(), next, OWNED);
+        if (patch != null) {
+            client.resources(FloatingIp.class).inNamespace(fip.getMetadata().getNamespace())
+                    .withName(fip.getMetadata().getName()).subresource("status")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toJson());
+        }
+    }
+
+    private void announce(FloatingIp fip, FloatingIpStatus previous, FloatingIpStatus next) {
+        Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
+        Condition after = Conditions.find(next.conditions, Conditions.READY);
+        if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason()))) {
+            if ("True".equals(after.getStatus())) {
+                events.normal(fip, after.getReason(), after.getMessage());
+            } else {
+                events.warning(fip, after.getReason(), after.getMessage());
+            }
+        }
+        if (next.lastMove != null && (previous == null || previous.lastMove == null
+                || !Objects.equals(previous.lastMove.time, next.lastMove.time))) {
+            events.normal(fip, "Moved", address(fip) + " moved " + (next.lastMove.from == null ? "" : "from "
+                    + next.lastMove.from + " ") + "to " + next.lastMove.to);
+        }
+    }
+
+    private static String address(FloatingIp fip) {
+        return fip.getSpec() == null ? "the address" : fip.getSpec().address;
+    }
+}

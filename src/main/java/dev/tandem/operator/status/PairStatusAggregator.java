@@ -1,0 +1,133 @@
+package dev.tandem.operator.status;
+
+import dev.tandem.api.v1alpha1.FailoverPairStatus;
+import dev.tandem.api.v1alpha1.MemberSpec;
+import dev.tandem.api.v1alpha1.MemberStatus;
+import dev.tandem.api.v1alpha1.TransitionRecord;
+
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Computes the operator's part of a FailoverPair's status from an observation. Pure: the same observation always
+ * gives the same status, and nothing here talks to a cluster.
+ */
+public final class PairStatusAggregator {
+    public static final int HISTORY_LIMIT = 10;
+
+    private PairStatusAggregator() {
+    }
+
+    public static FailoverPairStatus aggregate(PairObservation o) {
+        FailoverPairStatus previous = o.previous() == null ? new FailoverPairStatus() : o.previous();
+        Map<String, MemberStatus> reports = previous.members == null ? Map.of() : previous.members;
+        List<MemberSpec> members = o.spec() == null || o.spec().members == null ? List.of() : o.spec().members;
+
+        List<String> masters = new ArrayList<>();
+        List<String> unhealthy = new ArrayList<>();
+        int ready = 0;
+        for (MemberSpec m : members) {
+            MemberStatus report = reports.get(m.node);
+            if (!MemberLiveness.isFresh(report, o.now(), o.staleAfter())) {
+                unhealthy.add(m.node + (report == null || report.lastSeen == null ? " has not reported"
+                        : " has not reported since " + report.lastSeen));
+                continue;
+            }
+            switch (report.state) {
+                case MASTER -> {
+                    masters.add(m.node);
+                    ready++;
+                }
+                case BACKUP -> ready++;
+                case FAULT -> unhealthy.add(m.node + " is in FAULT" + (report.reason == null ? "" : " (" + report.reason + ")"));
+                case INIT -> unhealthy.add(m.node + " is starting");
+            }
+            if (report.state != MemberStatus.State.FAULT && report.checks != null) {
+                report.checks.forEach((check, result) -> {
+                    if (!"passing".equals(result)) {
+                        unhealthy.add(m.node + " fails health check " + check);
+                    }
+                });
+            }
+        }
+
+        FailoverPairStatus s = new FailoverPairStatus();
+        s.observedGeneration = o.generation();
+        s.virtualRouterId = o.virtualRouterId();
+        s.authSecretName = o.authSecretName();
+        s.membersReady = ready + "/" + members.size();
+        s.activeMember = masters.size() == 1 ? masters.getFirst() : null;
+        s.members = new LinkedHashMap<>();
+        o.resolvedAddresses().forEach((node, address) -> {
+            MemberStatus entry = new MemberStatus();
+            entry.address = address;
+            entry.checks = null;
+            entry.holds = null;
+            s.members.put(node, entry);
+        });
+        recordTransition(previous, s, reports, o);
+
+        List<Conditions.Desired> desired = new ArrayList<>();
+        desired.add(ready(o, masters, members.size()));
+        List<String> degraded = new ArrayList<>(o.memberProblems().stream().map(Blocker::message).toList());
+        degraded.addAll(unhealthy);
+        desired.add(degraded.isEmpty()
+                ? Conditions.of(Conditions.DEGRADED, false, "AllMembersHealthy", "every member reports MASTER or BACKUP")
+                : Conditions.of(Conditions.DEGRADED, true,
+                o.memberProblems().isEmpty() ? "MemberUnhealthy" : o.memberProblems().getFirst().reason(),
+                String.join("; ", degraded)));
+        s.conditions = Conditions.merge(previous.conditions, desired, o.now(), o.generation());
+        return s;
+    }
+
+    private static Conditions.Desired ready(PairObservation o, List<String> masters, int memberCount) {
+        if (!o.blockers().isEmpty()) {
+            Blocker first = o.blockers().getFirst();
+            String message = o.blockers().stream().map(Blocker::message).reduce((a, b) -> a + "; " + b).orElse("");
+            return Conditions.of(Conditions.READY, false, first.reason(), message);
+        }
+        if (masters.size() > 1) {
+            return Conditions.of(Conditions.READY, false, "SplitBrain",
+                    "members " + String.join(", ", masters) + " all claim MASTER");
+        }
+        if (masters.isEmpty()) {
+            String workload = o.agentsReady() == null ? "the election DaemonSet does not exist yet"
+                    : "the election DaemonSet has " + o.agentsReady() + " of " + o.agentsDesired() + " agents ready";
+            return Conditions.of(Conditions.READY, false, "NoActiveMember",
+                    "no member of " + memberCount + " reports MASTER; " + workload);
+        }
+        return Conditions.of(Conditions.READY, true, "Active", masters.getFirst() + " is MASTER");
+    }
+
+    private static void recordTransition(FailoverPairStatus previous, FailoverPairStatus s,
+                                         Map<String, MemberStatus> reports, PairObservation o) {
+        s.history = previous.history == null ? new ArrayList<>() : new ArrayList<>(previous.history);
+        s.transitions = previous.transitions == null ? 0L : previous.transitions;
+        s.lastTransition = previous.lastTransition;
+        if (Objects.equals(previous.activeMember, s.activeMember)) {
+            return;
+        }
+        String time = o.now().truncatedTo(ChronoUnit.MILLIS).toString();
+        String reason;
+        Long takeover = null;
+        if (s.activeMember == null) {
+            reason = "NoActiveMember";
+        } else {
+            MemberStatus winner = reports.get(s.activeMember);
+            reason = winner.reason == null ? "Elected" : winner.reason;
+            takeover = winner.takeoverMillis;
+            s.transitions = s.transitions + 1;
+        }
+        TransitionRecord record = new TransitionRecord(time, previous.activeMember, s.activeMember, reason);
+        record.takeoverMillis = takeover;
+        s.history.add(record);
+        while (s.history.size() > HISTORY_LIMIT) {
+            s.history.removeFirst();
+        }
+        s.lastTransition = time;
+    }
+}
