@@ -69,8 +69,8 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
     static final String FLOATING_IPS = "floatingips";
     static final String PAIRS = "pairs";
 
-    /** Status fields the operator writes; members.* entries belong to the agents, except members.*.address. */
-    static final List<String> OWNED = List.of("activeMember", "membersReady", "virtualRouterId", "authSecretName",
+    /** Status fields the operator writes; the entries of members belong to the agents. */
+    static final List<String> OWNED = List.of("activeMember", "membersReady", "virtualRouterId", "memberAddresses", "authSecretName",
             "lastTransition", "transitions", "history", "conditions", "observedGeneration");
 
     @Inject
@@ -145,7 +145,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         FailoverPairStatus next = PairStatusAggregator.aggregate(new PairObservation(pair.getSpec(),
                 pair.getMetadata().getGeneration(), previous, blockers, memberProblems, routerId, authSecretName,
                 addresses, ready, desired, now, config.memberStaleAfter()));
-        writeStatus(pair, previous, next, addresses);
+        writeStatus(pair, previous, next, problems.isEmpty());
         announce(pair, previous, next);
         return UpdateControl.<FailoverPair>noUpdate().rescheduleAfter(config.resyncInterval());
     }
@@ -199,8 +199,8 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
                 : pair.getSpec().members.stream().filter(Objects::nonNull).map(m -> m.node).filter(Objects::nonNull)
                 .collect(Collectors.toSet());
         Set<String> addrs = addresses != null ? Set.copyOf(addresses.values())
-                : pair.getStatus() == null ? Set.of() : pair.getStatus().members.values().stream()
-                .map(s -> s.address).filter(Objects::nonNull).collect(Collectors.toSet());
+                : pair.getStatus() == null || pair.getStatus().memberAddresses == null ? Set.of()
+                : Set.copyOf(pair.getStatus().memberAddresses.values());
         return new RouterIdAllocator.Pair(pair.getMetadata().getNamespace(), pair.getMetadata().getName(),
                 pair.getMetadata().getCreationTimestamp(), pair.getSpec() == null ? null : pair.getSpec().virtualRouterId,
                 pair.getStatus() == null ? null : pair.getStatus().virtualRouterId, nodes, addrs);
@@ -264,30 +264,24 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         }
     }
 
-    private void writeStatus(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next,
-                             Map<String, String> addresses) {
+    /**
+     * Patches the operator's fields and, while the spec is valid, removes the entries of nodes that are no longer
+     * members. An invalid spec changes nothing the agents wrote.
+     */
+    private void writeStatus(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next, boolean specValid) {
         StatusPatch patch = StatusPatch.between(previous, next, OWNED);
-        Map<String, MemberStatus> reported = previous == null ? Map.of() : previous.members;
-        for (Map.Entry<String, String> e : addresses.entrySet()) {
-            MemberStatus r = reported.get(e.getKey());
-            if (r == null || !e.getValue().equals(r.address)) {
-                patch = StatusPatch.withEntry(patch, "members", e.getKey(),
-                        Serialization.jsonMapper().createObjectNode().put("address", e.getValue()));
-            }
-        }
-        Set<String> memberNodes = pair.getSpec() == null || pair.getSpec().members == null ? Set.of()
-                : pair.getSpec().members.stream().filter(Objects::nonNull).map(m -> m.node).collect(Collectors.toSet());
-        if (!memberNodes.isEmpty()) {
-            for (String node : reported.keySet()) {
-                if (!memberNodes.contains(node)) {
-                    patch = StatusPatch.withEntry(patch, "members", node, null);
+        if (specValid && previous != null && previous.members != null) {
+            Set<String> memberNodes = pair.getSpec().members.stream().map(m -> m.node).collect(Collectors.toSet());
+            for (Map.Entry<String, MemberStatus> e : previous.members.entrySet()) {
+                if (!memberNodes.contains(e.getKey())) {
+                    patch = StatusPatch.removeEntry(patch, "members", e.getKey());
                 }
             }
         }
         if (patch != null) {
             client.resources(FailoverPair.class).inNamespace(pair.getMetadata().getNamespace())
                     .withName(pair.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toJson());
+                    .patch(PatchContext.of(PatchType.JSON), patch.toJson());
         }
     }
 

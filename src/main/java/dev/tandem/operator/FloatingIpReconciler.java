@@ -210,7 +210,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
         if (patch != null) {
             client.resources(FloatingIp.class).inNamespace(fip.getMetadata().getNamespace())
                     .withName(fip.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toJson());
+                    .patch(PatchContext.of(PatchType.JSON), patch.toJson());
         }
     }
 

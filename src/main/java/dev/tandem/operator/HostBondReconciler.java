@@ -96,7 +96,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
         StatusPatch patch = StatusPatch.between(bond.getStatus(), next, OWNED);
         if (patch != null) {
             client.resources(HostBond.class).withName(bond.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toJson());
+                    .patch(PatchContext.of(PatchType.JSON), patch.toJson());
         }
         announce(bond, bond.getStatus(), next);
         return UpdateControl.<HostBond>noUpdate().rescheduleAfter(config.resyncInterval());

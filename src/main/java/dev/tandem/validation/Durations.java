@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
 
 /** Parses the duration strings of the API ({@code 100ms}, {@code 1.5s}, {@code 5m}, {@code 1h}). */
 public final class Durations {
-    private static final Pattern FORM = Pattern.compile("^([0-9]{1,9})(\\.([0-9]{1,9}))?(ms|s|m|h)$");
+    private static final Pattern FORM = Pattern.compile("^([0-9]{1,15})(\\.([0-9]{1,9}))?(ms|s|m|h)$");
 
     private Durations() {
     }

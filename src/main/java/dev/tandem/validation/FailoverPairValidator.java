@@ -69,7 +69,7 @@ public final class FailoverPairValidator {
             return;
         }
         if (t.udp != null && t.type != TransportSpec.Type.udp) {
-            p.add("spec.transport.udp", "is only allowed with type udp");
+            p.add("spec.transport.udp", "is only allowed with type udp, not " + (t.type == null ? "the default vrrp" : t.type));
         }
         if (t.udp != null) {
             p.range("spec.transport.udp.port", t.udp.port, 1, 65535);
@@ -125,7 +125,8 @@ public final class FailoverPairValidator {
             Optional<Duration> timeout = p.duration(at + ".timeout", c.timeout, "1s", Duration.ofMillis(10),
                     Duration.ofHours(1));
             if (interval.isPresent() && timeout.isPresent() && timeout.get().compareTo(interval.get()) > 0) {
-                p.add(at + ".timeout", "must not exceed the interval (" + Durations.format(interval.get()) + ")");
+                p.add(at + ".timeout", Durations.format(timeout.get()) + " must not exceed the interval ("
+                        + Durations.format(interval.get()) + ")");
             }
             p.range(at + ".rise", c.rise, 1, 100);
             p.range(at + ".fall", c.fall, 1, 100);

@@ -223,7 +223,8 @@ public final class FloatingIpValidator {
         Optional<Duration> max = p.duration("spec.retry.maxBackoff", retry.maxBackoff, RetrySpec.DEFAULT_MAX_BACKOFF,
                 Duration.ZERO, Duration.ofHours(1));
         if (initial.isPresent() && max.isPresent() && initial.get().compareTo(max.get()) > 0) {
-            p.add("spec.retry.initialBackoff", "must not exceed retry.maxBackoff (" + Durations.format(max.get()) + ")");
+            p.add("spec.retry.initialBackoff", Durations.format(initial.get()) + " must not exceed retry.maxBackoff ("
+                    + Durations.format(max.get()) + ")");
         }
         p.duration("spec.retry.timeout", retry.timeout, RetrySpec.DEFAULT_TIMEOUT, Duration.ofMillis(100),
                 Duration.ofMinutes(5));

@@ -23,7 +23,8 @@ public final class HostBondValidator {
     private static final Pattern LABEL_KEY =
             Pattern.compile("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$");
     private static final Pattern LABEL_VALUE = Pattern.compile("^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$");
-    private static final Pattern PERCENT = Pattern.compile("^([0-9]{1,3})%$");
+    /** The same rule as the schema's CEL: 1% to 100%, no leading zero. */
+    private static final Pattern PERCENT = Pattern.compile("^([1-9][0-9]?|100)%$");
 
     private HostBondValidator() {
     }
@@ -98,14 +99,15 @@ public final class HostBondValidator {
         }
         p.range(at + ".arpInterval", b.arpInterval, 0, 60_000);
         if (b.arpInterval != null && b.arpInterval > 0 && (b.arpIpTargets == null || b.arpIpTargets.isEmpty())) {
-            p.add(at + ".arpIpTargets", "needs at least one address when arpInterval is set");
+            p.add(at + ".arpIpTargets", "needs at least one address when arpInterval is set (" + b.arpInterval + ")");
         }
         if (b.arpIpTargets != null) {
             p.size(at + ".arpIpTargets", b.arpIpTargets, 0, 16);
             for (int i = 0; i < b.arpIpTargets.size(); i++) {
                 String f = at + ".arpIpTargets[" + i + "]";
-                p.ip(f, b.arpIpTargets.get(i)).filter(a -> !(a instanceof Inet4Address))
-                        .ifPresent(a -> p.add(f, "ARP monitoring probes IPv4 addresses only"));
+                String target = b.arpIpTargets.get(i);
+                p.ip(f, target).filter(a -> !(a instanceof Inet4Address))
+                        .ifPresent(a -> p.add(f, target + " is IPv6; ARP monitoring probes IPv4 addresses only"));
             }
         }
         p.range(at + ".numGratArp", b.numGratArp, 0, 255);
@@ -165,11 +167,11 @@ public final class HostBondValidator {
             return;
         }
         if (value.getIntVal() != null) {
-            p.range("spec.maxUnavailable", value.getIntVal(), 1, 10_000);
+            p.range("spec.maxUnavailable", value.getIntVal(), 1, Integer.MAX_VALUE);
             return;
         }
         Matcher m = PERCENT.matcher(value.getStrVal() == null ? "" : value.getStrVal());
-        if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(1)) > 100) {
+        if (!m.matches()) {
             p.add("spec.maxUnavailable", "\"" + value.getStrVal() + "\" is neither a number of nodes nor a percentage 1%-100%");
         }
     }
@@ -182,7 +184,8 @@ public final class HostBondValidator {
         }
         p.ip(field, value.substring(0, slash)).ifPresent(a -> {
             String len = value.substring(slash + 1);
-            if (!len.matches("^[0-9]{1,3}$") || Integer.parseInt(len) > IpAddresses.maxPrefixLength(a)) {
+            // As the schema's pattern: no leading zeros.
+            if (!len.matches("^(0|[1-9][0-9]{0,2})$") || Integer.parseInt(len) > IpAddresses.maxPrefixLength(a)) {
                 p.add(field, "\"" + len + "\" is not a valid prefix length for " + value.substring(0, slash));
             }
         });

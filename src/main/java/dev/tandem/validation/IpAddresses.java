@@ -29,13 +29,14 @@ public final class IpAddresses {
 
     /** Why a floating address cannot be used, or empty when it can. */
     public static Optional<String> unusableAsFloating(InetAddress address) {
-        if (address.isAnyLocalAddress()) return Optional.of("the unspecified address cannot float");
-        if (address.isLoopbackAddress()) return Optional.of("a loopback address cannot float");
-        if (address.isMulticastAddress()) return Optional.of("a multicast address cannot float");
+        String text = address.getHostAddress();
+        if (address.isAnyLocalAddress()) return Optional.of(text + " is the unspecified address, which cannot float");
+        if (address.isLoopbackAddress()) return Optional.of(text + " is a loopback address, which cannot float");
+        if (address.isMulticastAddress()) return Optional.of(text + " is a multicast address, which cannot float");
         if (address instanceof Inet4Address && (address.getAddress()[0] & 0xff) == 255) {
-            return Optional.of("a broadcast address cannot float");
+            return Optional.of(text + " is a broadcast address, which cannot float");
         }
-        if (address.isLinkLocalAddress()) return Optional.of("a link-local address cannot float");
+        if (address.isLinkLocalAddress()) return Optional.of(text + " is a link-local address, which cannot float");
         return Optional.empty();
     }
 

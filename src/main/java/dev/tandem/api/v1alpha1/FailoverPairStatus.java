@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * Observed state of a pair. The operator owns every field except {@code members}, whose entries each agent writes for
- * its own node with a merge patch, so that no writer ever replaces another's data.
+ * its own node, so that no writer ever replaces another's data.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FailoverPairStatus {
@@ -26,6 +26,10 @@ public class FailoverPairStatus {
 
     @JsonPropertyDescription("Per-member state, keyed by node name. Each agent reports its own entry.")
     public Map<String, MemberStatus> members = new LinkedHashMap<>();
+
+    @JsonPropertyDescription("The address each member is reached at, by node name: spec.members[].address or the"
+            + " node's InternalIP, resolved by the operator.")
+    public Map<String, String> memberAddresses = new LinkedHashMap<>();
 
     @JsonPropertyDescription("Name of the Secret that holds the udp transport's key, when that transport is used.")
     public String authSecretName;

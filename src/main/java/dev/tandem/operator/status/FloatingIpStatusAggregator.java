@@ -36,11 +36,13 @@ public final class FloatingIpStatusAggregator {
 
         s.moves = previous.moves == null ? 0L : previous.moves;
         s.lastMove = previous.lastMove;
-        if (s.holderNode != null && !Objects.equals(s.holderNode, previous.holderNode)) {
+        // The last node known to hold it: a report gap (holder briefly unknown) is not a move.
+        String lastHolder = previous.holderNode != null ? previous.holderNode
+                : previous.lastMove == null ? null : previous.lastMove.to;
+        if (s.holderNode != null && !Objects.equals(s.holderNode, lastHolder)) {
             MoveRecord move = new MoveRecord();
             move.time = o.now().truncatedTo(ChronoUnit.MILLIS).toString();
-            move.from = previous.holderNode != null ? previous.holderNode
-                    : previous.lastMove == null ? null : previous.lastMove.to;
+            move.from = lastHolder;
             move.to = s.holderNode;
             s.lastMove = move;
             s.moves = s.moves + 1;

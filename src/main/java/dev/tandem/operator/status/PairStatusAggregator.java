@@ -30,7 +30,11 @@ public final class PairStatusAggregator {
         List<String> masters = new ArrayList<>();
         List<String> unhealthy = new ArrayList<>();
         int ready = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (MemberSpec m : members) {
+            if (m == null || !seen.add(m.node)) {
+                continue;
+            }
             MemberStatus report = reports.get(m.node);
             if (!MemberLiveness.isFresh(report, o.now(), o.staleAfter())) {
                 unhealthy.add(m.node + (report == null || report.lastSeen == null ? " has not reported"
@@ -61,14 +65,8 @@ public final class PairStatusAggregator {
         s.authSecretName = o.authSecretName();
         s.membersReady = ready + "/" + members.size();
         s.activeMember = masters.size() == 1 ? masters.getFirst() : null;
-        s.members = new LinkedHashMap<>();
-        o.resolvedAddresses().forEach((node, address) -> {
-            MemberStatus entry = new MemberStatus();
-            entry.address = address;
-            entry.checks = null;
-            entry.holds = null;
-            s.members.put(node, entry);
-        });
+        s.members = null;
+        s.memberAddresses = new LinkedHashMap<>(o.resolvedAddresses());
         recordTransition(previous, s, reports, o);
 
         List<Conditions.Desired> desired = new ArrayList<>();

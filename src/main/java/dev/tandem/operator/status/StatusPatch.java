@@ -1,68 +1,91 @@
 package dev.tandem.operator.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.List;
 
 /**
- * A JSON merge patch of the fields of a status that one writer owns. Fields it does not name are left alone, so the
- * operator and the agents can each write their part of one status without reading and rewriting the other's.
+ * A JSON Patch (RFC 6902) of the status fields one writer owns. Each owned field is added, replaced or removed as a
+ * whole, and nothing else is touched, so the operator and the agents can each write their part of one status without
+ * reading and rewriting the other's. (A JSON merge patch would do the same for objects, but not every server replaces
+ * lists in a merge patch the way RFC 7386 says.)
  */
 public final class StatusPatch {
-    private final ObjectNode body;
+    private final ArrayNode ops = JsonNodeFactory.instance.arrayNode();
 
-    private StatusPatch(ObjectNode body) {
-        this.body = body;
+    private StatusPatch() {
     }
 
     /**
      * The patch that makes the {@code owned} fields of {@code current} equal to those of {@code desired}, or null when
-     * they already are. An owned field missing from {@code desired} is removed.
+     * they already are. An owned field that {@code desired} lacks is removed; empty lists and maps count as absent.
      */
     public static StatusPatch between(Object current, Object desired, List<String> owned) {
-        JsonNode now = current == null ? JsonNodeFactory.instance.objectNode() : Serialization.jsonMapper().valueToTree(current);
         JsonNode want = Serialization.jsonMapper().valueToTree(desired);
-        ObjectNode status = JsonNodeFactory.instance.objectNode();
-        boolean changed = false;
+        StatusPatch patch = new StatusPatch();
+        if (current == null) {
+            ObjectNode status = JsonNodeFactory.instance.objectNode();
+            for (String field : owned) {
+                JsonNode b = want.get(field);
+                if (!absent(b)) {
+                    status.set(field, b);
+                }
+            }
+            if (status.isEmpty()) {
+                return null;
+            }
+            patch.op("add", "/status", status);
+            return patch;
+        }
+        JsonNode now = Serialization.jsonMapper().valueToTree(current);
         for (String field : owned) {
-            JsonNode a = normalise(now.get(field));
-            JsonNode b = normalise(want.get(field));
-            if (!a.equals(b)) {
-                status.set(field, b);
-                changed = true;
+            JsonNode a = now.get(field);
+            JsonNode b = want.get(field);
+            if (absent(a) && absent(b) || !absent(a) && a.equals(b)) {
+                continue;
+            }
+            if (absent(b)) {
+                if (a != null && !a.isNull()) {
+                    patch.op("remove", "/status/" + escape(field), null);
+                }
+            } else {
+                patch.op("add", "/status/" + escape(field), b);
             }
         }
-        return changed ? new StatusPatch(status) : null;
+        return patch.ops.isEmpty() ? null : patch;
     }
 
-    /** Adds a change to one entry of a map-valued status field, e.g. members.node-a.address; null removes it. */
-    public static StatusPatch withEntry(StatusPatch patch, String field, String key, JsonNode value) {
-        StatusPatch p = patch != null ? patch : new StatusPatch(JsonNodeFactory.instance.objectNode());
-        JsonNode existing = p.body.get(field);
-        ObjectNode map = existing instanceof ObjectNode o ? o : p.body.putObject(field);
-        map.set(key, value == null ? NullNode.getInstance() : value);
+    /** Adds the removal of one entry of a map-valued field, e.g. members/node-b; the entry must exist. */
+    public static StatusPatch removeEntry(StatusPatch patch, String field, String key) {
+        StatusPatch p = patch != null ? patch : new StatusPatch();
+        p.op("remove", "/status/" + escape(field) + "/" + escape(key), null);
         return p;
     }
 
-    /** The merge patch document for the status subresource. */
+    /** The JSON Patch document. */
     public String toJson() {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        root.set("status", body);
-        return root.toString();
+        return ops.toString();
     }
 
-    ObjectNode body() {
-        return body;
-    }
-
-    private static JsonNode normalise(JsonNode n) {
-        if (n == null || n.isNull() || (n.isContainerNode() && n.isEmpty())) {
-            return NullNode.getInstance();
+    private void op(String op, String path, JsonNode value) {
+        ObjectNode o = ops.addObject();
+        o.put("op", op);
+        o.put("path", path);
+        if (value != null) {
+            o.set("value", value);
         }
-        return n;
+    }
+
+    private static boolean absent(JsonNode n) {
+        return n == null || n.isNull() || (n.isContainerNode() && n.isEmpty());
+    }
+
+    /** RFC 6901 escaping of one path segment. */
+    static String escape(String segment) {
+        return segment.replace("~", "~0").replace("/", "~1");
     }
 }

@@ -86,9 +86,8 @@ class PairStatusAggregatorTest {
         assertThat(s.observedGeneration).isEqualTo(9L);
         assertThat(s.virtualRouterId).isEqualTo(17);
         assertThat(s.authSecretName).isEqualTo("lb-auth");
-        assertThat(s.members).containsOnlyKeys("lb-1");
-        assertThat(s.members.get("lb-1").address).isEqualTo("192.0.2.11");
-        assertThat(s.members.get("lb-1").state).isNull();
+        assertThat(s.memberAddresses).containsExactly(Map.entry("lb-1", "192.0.2.11"));
+        assertThat(s.members).as("members belong to the agents; the operator never writes them").isNull();
         assertThat(s.conditions).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(9L));
     }
 

@@ -2,17 +2,20 @@ package dev.tandem.operator.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.api.v1alpha1.FailoverPairStatus;
 import dev.tandem.api.v1alpha1.MemberStatus;
 import dev.tandem.api.v1alpha1.TransitionRecord;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.zjsonpatch.JsonPatch;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** The operator's status patches, applied with an RFC 6902 implementation to a stored object. */
 class StatusPatchTest {
     private static final List<String> OWNED = List.of("activeMember", "membersReady", "virtualRouterId", "history",
             "conditions", "observedGeneration");
@@ -30,10 +33,14 @@ class StatusPatchTest {
         return s;
     }
 
-    private static JsonNode statusOf(StatusPatch patch) throws Exception {
-        JsonNode root = JSON.readTree(patch.toJson());
-        assertThat(root.fieldNames()).toIterable().containsExactly("status");
-        return root.get("status");
+    /** The stored object after the patch: what a reader sees next. */
+    private static JsonNode applied(FailoverPairStatus stored, StatusPatch patch) throws Exception {
+        ObjectNode object = JSON.createObjectNode();
+        object.putObject("spec");
+        if (stored != null) {
+            object.set("status", Serialization.jsonMapper().valueToTree(stored));
+        }
+        return JsonPatch.apply(JSON.readTree(patch.toJson()), object).get("status");
     }
 
     @Test
@@ -42,103 +49,71 @@ class StatusPatchTest {
     }
 
     @Test
-    void onlyChangedOwnedFieldsAreSent() throws Exception {
+    void changedOwnedFieldsAreReplacedAndNothingElseIsTouched() throws Exception {
         FailoverPairStatus desired = status();
         desired.activeMember = "lb-2";
         desired.observedGeneration = 4L;
+        desired.members.clear(); // not owned: must not be written
 
-        JsonNode status = statusOf(StatusPatch.between(status(), desired, OWNED));
+        StatusPatch patch = StatusPatch.between(status(), desired, OWNED);
+        JsonNode ops = JSON.readTree(patch.toJson());
+        assertThat(ops).hasSize(2);
+        assertThat(ops.findValuesAsText("path")).containsExactlyInAnyOrder("/status/activeMember", "/status/observedGeneration");
 
-        assertThat(status.fieldNames()).toIterable().containsExactlyInAnyOrder("activeMember", "observedGeneration");
-        assertThat(status.get("activeMember").asText()).isEqualTo("lb-2");
-        assertThat(status.get("observedGeneration").asLong()).isEqualTo(4L);
+        JsonNode after = applied(status(), patch);
+        assertThat(after.get("activeMember").asText()).isEqualTo("lb-2");
+        assertThat(after.get("observedGeneration").asLong()).isEqualTo(4L);
+        assertThat(after.get("members").get("lb-1").get("state").asText()).as("an agent's entry survives").isEqualTo("MASTER");
     }
 
     @Test
-    void aFieldThatBecameNullIsSentAsJsonNull() throws Exception {
+    void aFieldThatBecameNullIsRemoved() throws Exception {
         FailoverPairStatus desired = status();
         desired.activeMember = null;
-
-        JsonNode status = statusOf(StatusPatch.between(status(), desired, OWNED));
-
-        assertThat(status.has("activeMember")).isTrue();
-        assertThat(status.get("activeMember").isNull()).isTrue();
+        JsonNode after = applied(status(), StatusPatch.between(status(), desired, OWNED));
+        assertThat(after.has("activeMember")).isFalse();
+        assertThat(after.get("membersReady").asText()).isEqualTo("2/2");
     }
 
     @Test
-    void fieldsNotOwnedNeverAppear() throws Exception {
+    void listsAreReplacedWholeNotAppended() throws Exception {
         FailoverPairStatus desired = status();
-        desired.members.clear();
-        desired.members.put("lb-9", new MemberStatus(MemberStatus.State.FAULT, 0));
-        desired.authSecretName = "lb-auth";
-
-        assertThat(StatusPatch.between(status(), desired, OWNED)).isNull();
-
-        desired.membersReady = "1/2";
-        JsonNode status = statusOf(StatusPatch.between(status(), desired, OWNED));
-        assertThat(status.fieldNames()).toIterable().containsExactly("membersReady");
+        desired.conditions = List.of(new ConditionBuilder().withType("Ready").withStatus("False").withReason("SplitBrain").build());
+        JsonNode after = applied(status(), StatusPatch.between(status(), desired, OWNED));
+        assertThat(after.get("conditions")).hasSize(1);
+        assertThat(after.get("conditions").get(0).get("reason").asText()).isEqualTo("SplitBrain");
     }
 
     @Test
-    void aChangedListIsSentWhole() throws Exception {
-        FailoverPairStatus desired = status();
-        desired.history.add(new TransitionRecord("2026-05-01T12:05:00Z", "lb-1", "lb-2", "MasterDown"));
-
-        JsonNode status = statusOf(StatusPatch.between(status(), desired, OWNED));
-
-        assertThat(status.get("history")).hasSize(2);
-        assertThat(status.get("history").get(1).get("to").asText()).isEqualTo("lb-2");
-    }
-
-    @Test
-    void anEmptyListAndAMissingFieldCountAsEqual() {
+    void emptyListsAndMissingFieldsCountAsEqual() {
         FailoverPairStatus withEmpty = status();
-        withEmpty.history = new ArrayList<>();
+        withEmpty.history.clear();
         FailoverPairStatus withNull = status();
         withNull.history = null;
-
         assertThat(StatusPatch.between(withEmpty, withNull, OWNED)).isNull();
         assertThat(StatusPatch.between(withNull, withEmpty, OWNED)).isNull();
     }
 
     @Test
-    void fromNoStatusOnlySetFieldsAreSent() throws Exception {
-        FailoverPairStatus desired = new FailoverPairStatus();
-        desired.observedGeneration = 1L;
-
-        JsonNode status = statusOf(StatusPatch.between(null, desired, OWNED));
-
-        assertThat(status.fieldNames()).toIterable().containsExactly("observedGeneration");
+    void aFirstStatusIsAddedWhole() throws Exception {
+        FailoverPairStatus desired = status();
+        JsonNode after = applied(null, StatusPatch.between(null, desired, OWNED));
+        assertThat(after.get("virtualRouterId").asInt()).isEqualTo(7);
+        assertThat(after.has("members")).as("members is not owned").isFalse();
         assertThat(StatusPatch.between(null, new FailoverPairStatus(), OWNED)).isNull();
     }
 
     @Test
-    void withEntryBuildsMemberEntriesAndRemovals() throws Exception {
-        StatusPatch patch = StatusPatch.withEntry(null, "members", "lb-1",
-                JSON.createObjectNode().put("address", "192.0.2.11"));
-        patch = StatusPatch.withEntry(patch, "members", "lb-2", JSON.createObjectNode().put("address", "192.0.2.12"));
-        patch = StatusPatch.withEntry(patch, "members", "lb-old", null);
-
-        JsonNode status = statusOf(patch);
-
-        assertThat(status.fieldNames()).toIterable().containsExactly("members");
-        JsonNode members = status.get("members");
-        assertThat(members.fieldNames()).toIterable().containsExactly("lb-1", "lb-2", "lb-old");
-        assertThat(members.get("lb-1").get("address").asText()).isEqualTo("192.0.2.11");
-        assertThat(members.get("lb-2").get("address").asText()).isEqualTo("192.0.2.12");
-        assertThat(members.get("lb-old").isNull()).isTrue();
+    void removesAnEntryOfAMapField() throws Exception {
+        FailoverPairStatus stored = status();
+        stored.members.put("lb-old", new MemberStatus(MemberStatus.State.BACKUP, 100));
+        JsonNode after = applied(stored, StatusPatch.removeEntry(null, "members", "lb-old"));
+        assertThat(after.get("members").has("lb-old")).isFalse();
+        assertThat(after.get("members").has("lb-1")).isTrue();
     }
 
     @Test
-    void withEntryAddsToAPatchOfOwnedFields() throws Exception {
-        FailoverPairStatus desired = status();
-        desired.activeMember = "lb-2";
-        StatusPatch patch = StatusPatch.between(status(), desired, OWNED);
-
-        patch = StatusPatch.withEntry(patch, "members", "lb-2", JSON.createObjectNode().put("address", "192.0.2.12"));
-
-        JsonNode status = statusOf(patch);
-        assertThat(status.get("activeMember").asText()).isEqualTo("lb-2");
-        assertThat(status.get("members").get("lb-2").get("address").asText()).isEqualTo("192.0.2.12");
+    void escapesPathSegments() {
+        assertThat(StatusPatch.escape("a/b~c")).isEqualTo("a~1b~0c");
     }
 }
