@@ -84,6 +84,8 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
     @Inject
     EventRecorder events;
     @Inject
+    OperatorMetrics metrics;
+    @Inject
     Clock clock;
 
     @Override
@@ -159,6 +161,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         children.deleteOwned(AgentRbac.role(pair, new TreeSet<>()), pair);
         children.deleteOwned(AgentRbac.serviceAccount(pair), pair);
         children.deleteOwned(new SecretBuilder().withMetadata(meta(ChildNames.authSecret(pair.getMetadata().getName()), ns)).build(), pair);
+        metrics.forget(pair);
         LOG.infof("FailoverPair %s/%s deleted; removed its election agents", ns, pair.getMetadata().getName());
         return DeleteControl.defaultDelete();
     }
@@ -289,6 +292,9 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
     private void announce(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next) {
         Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
         Condition after = Conditions.find(next.conditions, Conditions.READY);
+        if (after != null) {
+            metrics.ready(pair, "True".equals(after.getStatus()), after.getReason());
+        }
         if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason())
                 || !Objects.equals(before.getMessage(), after.getMessage()))) {
             if ("True".equals(after.getStatus())) {
@@ -299,6 +305,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         }
         String from = previous == null ? null : previous.activeMember;
         if (!Objects.equals(from, next.activeMember) && next.activeMember != null) {
+            metrics.activeMemberChanged(pair);
             events.normal(pair, "ActiveMemberChanged", (from == null ? "" : "from " + from + " ") + "to " + next.activeMember);
         }
     }

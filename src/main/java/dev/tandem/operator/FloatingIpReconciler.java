@@ -64,6 +64,8 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
     @Inject
     EventRecorder events;
     @Inject
+    OperatorMetrics metrics;
+    @Inject
     Clock clock;
 
     @Override
@@ -96,6 +98,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
         FloatingIpObservation observation = observe(fip, context, true);
         List<String> holders = FloatingIpStatusAggregator.holders(observation);
         if (holders.isEmpty()) {
+            metrics.forget(fip);
             events.normal(fip, "Released", "no member holds " + address(fip) + " any more");
             return DeleteControl.defaultDelete();
         }
@@ -217,6 +220,9 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
     private void announce(FloatingIp fip, FloatingIpStatus previous, FloatingIpStatus next) {
         Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
         Condition after = Conditions.find(next.conditions, Conditions.READY);
+        if (after != null) {
+            metrics.ready(fip, "True".equals(after.getStatus()), after.getReason());
+        }
         if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason()))) {
             if ("True".equals(after.getStatus())) {
                 events.normal(fip, after.getReason(), after.getMessage());

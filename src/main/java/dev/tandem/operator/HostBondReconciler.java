@@ -59,6 +59,8 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
     @Inject
     EventRecorder events;
     @Inject
+    OperatorMetrics metrics;
+    @Inject
     Clock clock;
 
     @Override
@@ -104,6 +106,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
 
     @Override
     public DeleteControl cleanup(HostBond bond, Context<HostBond> context) {
+        metrics.forget(bond);
         children.deleteOwned(new DaemonSetBuilder().withMetadata(new ObjectMetaBuilder()
                 .withName(ChildNames.base(bond.getMetadata().getName())).withNamespace(config.namespace()).build()).build(), bond);
         return DeleteControl.defaultDelete();
@@ -122,6 +125,9 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
     private void announce(HostBond bond, HostBondStatus previous, HostBondStatus next) {
         Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
         Condition after = Conditions.find(next.conditions, Conditions.READY);
+        if (after != null) {
+            metrics.ready(bond, "True".equals(after.getStatus()), after.getReason());
+        }
         if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason()))) {
             if ("True".equals(after.getStatus())) {
                 events.normal(bond, after.getReason(), after.getMessage());

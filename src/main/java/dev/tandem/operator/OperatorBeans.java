@@ -2,6 +2,9 @@ package dev.tandem.operator;
 
 import dev.tandem.operator.children.AgentSettings;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -24,6 +27,16 @@ public class OperatorBeans {
     AgentSettings agentSettings(OperatorConfig config) {
         return new AgentSettings(config.agentImage(), config.imagePullPolicy(), config.agentMetricsPortBase(),
                 config.agentPriorityClass(), config.bondServiceAccount());
+    }
+
+    /**
+     * The SDK's reconcile metrics per controller, not per resource: per-resource series (histogram buckets times every
+     * pair and FloatingIp) would grow without bound.
+     */
+    @Produces
+    @Singleton
+    Metrics reconcileMetrics(MeterRegistry registry) {
+        return MicrometerMetrics.withoutPerResourceMetrics(registry);
     }
 
     /**

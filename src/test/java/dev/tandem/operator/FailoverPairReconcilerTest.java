@@ -183,6 +183,13 @@ class FailoverPairReconcilerTest {
                 .contains("spec.advertInterval");
         assertThat(client.apps().daemonSets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.serviceAccounts().inNamespace(ns).withName(ChildNames.base("bad")).get()).isNull();
+
+        // Bad input is reported once, not rewritten in a loop.
+        String version = client.resources(FailoverPair.class).inNamespace(ns).withName("bad").get().getMetadata().getResourceVersion();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> version.equals(
+                client.resources(FailoverPair.class).inNamespace(ns).withName("bad").get().getMetadata().getResourceVersion()));
+        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                .filteredOn(e -> "InvalidSpec".equals(e.getReason())).hasSize(1);
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "!has(self.provider) || !has(self.provider.layer2) || !has(self.provider.layer2.prefixLength)"
+        + " || self.address.contains(':') || self.provider.layer2.prefixLength <= 32",
+        message = "provider.layer2.prefixLength must be at most 32 for an IPv4 address")
 public class FloatingIpSpec {
     @Required
     @Size(max = 45)

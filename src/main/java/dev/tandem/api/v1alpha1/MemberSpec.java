@@ -34,7 +34,7 @@ public class MemberSpec {
 
     @Size(max = 15)
     @Pattern(Tandem.INTERFACE_PATTERN)
-    @JsonPropertyDescription("Interface on this member, overriding spec.interfaceName for this node only.")
+    @JsonPropertyDescription("Interface on this member, overriding spec.interface for this node only.")
     @JsonProperty("interface")
     public String interfaceName;
 

@@ -24,11 +24,11 @@ public class MultappliedBondSpec {
     public Long bondId;
 
     @JsonPropertyDescription("Ids of the bond's connected IPs that float.")
-    public List<Long> connectedIpIds = new ArrayList<>();
+    public List<@Min(1) Long> connectedIpIds = new ArrayList<>();
 
     @JsonPropertyDescription("Ids of the bond's routes that float.")
-    public List<Long> routeIds = new ArrayList<>();
+    public List<@Min(1) Long> routeIds = new ArrayList<>();
 
     @JsonPropertyDescription("Ids of the bond's CPE NAT IPs that float.")
-    public List<Long> cpeNatIpIds = new ArrayList<>();
+    public List<@Min(1) Long> cpeNatIpIds = new ArrayList<>();
 }

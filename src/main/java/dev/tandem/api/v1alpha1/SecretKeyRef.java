@@ -17,7 +17,8 @@ public class SecretKeyRef {
 
     @Size(max = 253)
     @Pattern("^[-._a-zA-Z0-9]+$")
-    @JsonPropertyDescription("Key within the Secret. Each reference documents its default.")
+    @JsonPropertyDescription("Key within the Secret, for references that read one value (token, HMAC key); each"
+            + " documents its default. Providers that read several keys (aws, multapplied, openstack) ignore it.")
     public String key;
 
     public SecretKeyRef() {

@@ -16,7 +16,7 @@ public class UdpTransportSpec {
     @JsonPropertyDescription("UDP port the members listen on and send to.")
     public Integer port;
 
-    @JsonPropertyDescription("Secret holding the HMAC-SHA256 key (at least 32 bytes). When omitted the operator"
-            + " creates a Secret named <pair>-tandem-auth with a random key.")
+    @JsonPropertyDescription("Secret holding the HMAC-SHA256 key (at least 32 bytes; key default: key). When omitted"
+            + " the operator creates a Secret named tandem-<pair>-auth with a random 32-byte key.")
     public SecretKeyRef authSecretRef;
 }

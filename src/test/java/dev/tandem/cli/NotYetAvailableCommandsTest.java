@@ -1,0 +1,42 @@
+package dev.tandem.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Roles this build does not have yet say so and start nothing, whatever arguments they get. */
+class NotYetAvailableCommandsTest {
+    @Test
+    void agentSaysItIsNotAvailable() {
+        Run run = run(new AgentCommand(), "--standalone", "pair.yaml", "--node", "lb-1");
+        assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
+        assertThat(run.err).contains("tandem agent: not available in this build").contains("Nothing was started");
+    }
+
+    @Test
+    void labSaysItIsNotAvailable() {
+        Run run = run(new LabCommand(), "--rounds", "3");
+        assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
+        assertThat(run.err).contains("tandem lab: not available in this build").contains("Nothing was started");
+    }
+
+    record Run(int exit, String err) {
+    }
+
+    private static Run run(Object command, String... args) {
+        PrintStream original = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int exit = new CommandLine(command).execute(args);
+            return new Run(exit, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(original);
+        }
+    }
+}
