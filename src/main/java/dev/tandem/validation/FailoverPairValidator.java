@@ -24,13 +24,16 @@ public final class FailoverPairValidator {
         }
         members(p, spec.members);
         p.range("spec.virtualRouterId", spec.virtualRouterId, 1, 255);
-        p.duration("spec.advertInterval", spec.advertInterval, FailoverPairSpec.DEFAULT_ADVERT_INTERVAL,
-                Duration.ofMillis(10), Duration.ofMillis(40_950)).ifPresent(d -> {
-            if (d.toMillis() % 10 != 0) {
-                p.add("spec.advertInterval", "must be a whole number of centiseconds (steps of 10ms), got "
-                        + spec.advertInterval);
-            }
-        });
+        if (p.pattern("spec.advertInterval", spec.advertInterval, FailoverPairSpec.ADVERT_INTERVAL_PATTERN,
+                "a whole number of milliseconds (100ms) or seconds with at most two decimals (0.05s)")) {
+            p.duration("spec.advertInterval", spec.advertInterval, FailoverPairSpec.DEFAULT_ADVERT_INTERVAL,
+                    Duration.ofMillis(10), Duration.ofMillis(40_950)).ifPresent(d -> {
+                if (d.toMillis() % 10 != 0) {
+                    p.add("spec.advertInterval", "must be a whole number of centiseconds (steps of 10ms), got "
+                            + spec.advertInterval);
+                }
+            });
+        }
         p.duration("spec.preemptDelay", spec.preemptDelay, FailoverPairSpec.DEFAULT_PREEMPT_DELAY, Duration.ZERO,
                 Duration.ofHours(1));
         p.interfaceName("spec.interface", spec.interfaceName);
@@ -122,7 +125,7 @@ public final class FailoverPairValidator {
             }
             Optional<Duration> interval = p.duration(at + ".interval", c.interval, "2s", Duration.ofMillis(100),
                     Duration.ofHours(1));
-            Optional<Duration> timeout = p.duration(at + ".timeout", c.timeout, "1s", Duration.ofMillis(10),
+            Optional<Duration> timeout = p.duration(at + ".timeout", c.timeout, null, Duration.ofMillis(10),
                     Duration.ofHours(1));
             if (interval.isPresent() && timeout.isPresent() && timeout.get().compareTo(interval.get()) > 0) {
                 p.add(at + ".timeout", Durations.format(timeout.get()) + " must not exceed the interval ("

@@ -220,8 +220,8 @@ public final class FloatingIpValidator {
         p.range("spec.retry.attempts", retry.attempts, 1, 100);
         Optional<Duration> initial = p.duration("spec.retry.initialBackoff", retry.initialBackoff,
                 RetrySpec.DEFAULT_INITIAL_BACKOFF, Duration.ZERO, Duration.ofHours(1));
-        Optional<Duration> max = p.duration("spec.retry.maxBackoff", retry.maxBackoff, RetrySpec.DEFAULT_MAX_BACKOFF,
-                Duration.ZERO, Duration.ofHours(1));
+        Optional<Duration> max = p.duration("spec.retry.maxBackoff", retry.maxBackoff, null, Duration.ZERO,
+                Duration.ofHours(1));
         if (initial.isPresent() && max.isPresent() && initial.get().compareTo(max.get()) > 0) {
             p.add("spec.retry.initialBackoff", Durations.format(initial.get()) + " must not exceed retry.maxBackoff ("
                     + Durations.format(max.get()) + ")");

@@ -141,7 +141,7 @@ public final class HostBondValidator {
         if (probe != null) {
             Optional<Duration> interval = p.duration(at + ".probe.interval", probe.interval, "100ms",
                     Duration.ofMillis(10), Duration.ofMinutes(1));
-            Optional<Duration> timeout = p.duration(at + ".probe.timeout", probe.timeout, "100ms",
+            Optional<Duration> timeout = p.duration(at + ".probe.timeout", probe.timeout, null,
                     Duration.ofMillis(1), Duration.ofMinutes(1));
             if (interval.isPresent() && timeout.isPresent() && timeout.get().compareTo(interval.get()) > 0) {
                 p.add(at + ".probe.timeout", "must not exceed probe.interval (" + Durations.format(interval.get()) + ")");

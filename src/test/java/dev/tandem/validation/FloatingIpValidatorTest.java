@@ -337,14 +337,19 @@ class FloatingIpValidatorTest {
     }
 
     @Test
-    void initialBackoffIsComparedWithTheDefaultMaxBackoff() {
+    void aLongInitialBackoffRaisesTheDefaultMaxBackoffInsteadOfBeingRefused() {
+        // maxBackoff defaults to max(5s, initialBackoff), so setting only initialBackoff is never an error.
+        assertThat(FloatingIpValidator.validate(with(s -> {
+            s.retry = new RetrySpec();
+            s.retry.initialBackoff = "6s";
+        }))).isEmpty();
         List<SpecProblem> problems = FloatingIpValidator.validate(with(s -> {
             s.retry = new RetrySpec();
             s.retry.initialBackoff = "6s";
+            s.retry.maxBackoff = RetrySpec.DEFAULT_MAX_BACKOFF;
         }));
-
         assertThat(problems).extracting(SpecProblem::field).containsExactly("spec.retry.initialBackoff");
-        assertThat(problems.getFirst().message()).contains(RetrySpec.DEFAULT_MAX_BACKOFF);
+        assertThat(problems.getFirst().message()).contains("6s").contains(RetrySpec.DEFAULT_MAX_BACKOFF);
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.miimon) || self.miimon == 0 || ((!has(self.updelay) || self.updelay % self.miimon == 0)"
         + " && (!has(self.downdelay) || self.downdelay % self.miimon == 0))",
         message = "bond.updelay and bond.downdelay must be multiples of bond.miimon")
-@ValidationRule(value = "!has(self.arpInterval) || self.arpInterval == 0 || size(self.arpIpTargets) > 0",
+@ValidationRule(value = "!has(self.arpInterval) || self.arpInterval == 0 || (has(self.arpIpTargets) && size(self.arpIpTargets) > 0)",
         message = "bond.arpInterval needs at least one bond.arpIpTargets entry")
 public class BondSpec {
     public enum PrimaryReselect { always, better, failure }

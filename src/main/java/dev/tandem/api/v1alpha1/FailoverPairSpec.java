@@ -18,6 +18,8 @@ import java.util.List;
 public class FailoverPairSpec {
     public static final String DEFAULT_ADVERT_INTERVAL = "100ms";
     public static final String DEFAULT_PREEMPT_DELAY = "0s";
+    /** Whole milliseconds or seconds with at most two decimals: the wire format counts centiseconds. */
+    public static final String ADVERT_INTERVAL_PATTERN = "^([0-9]+ms|[0-9]+(\\.[0-9]{1,2})?s)$";
     /** CEL: 10 ms to 40.95 s in whole centiseconds, the range of the 12-bit VRRPv3 interval field (RFC 5798 §5.2.7). */
     public static final String ADVERT_INTERVAL_RULE = "duration(self) >= duration('10ms') && duration(self) <= duration('40.95s')"
             + " && duration(self).getMilliseconds() % 10 == 0";
@@ -37,7 +39,7 @@ public class FailoverPairSpec {
 
     @Default(DEFAULT_ADVERT_INTERVAL)
     @Size(max = 32)
-    @Pattern(Tandem.DURATION_PATTERN)
+    @Pattern(FailoverPairSpec.ADVERT_INTERVAL_PATTERN)
     @ValidationRule(value = ADVERT_INTERVAL_RULE, message = "advertInterval must be between 10ms and 40.95s in steps of 10ms")
     @JsonPropertyDescription("How often the active member sends an advertisement, 10ms to 40.95s in steps of 10ms."
             + " A backup takes over after about three intervals without one.")

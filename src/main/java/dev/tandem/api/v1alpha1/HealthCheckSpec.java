@@ -39,11 +39,11 @@ public class HealthCheckSpec {
     @JsonPropertyDescription("Time between two runs of the check.")
     public String interval;
 
-    @Default("1s")
     @Size(max = 32)
     @Pattern(Tandem.DURATION_PATTERN)
     @ValidationRule(value = "duration(self) >= duration('10ms')", message = "timeout must be at least 10ms")
-    @JsonPropertyDescription("A run that takes longer counts as a failure. At most the interval.")
+    @JsonPropertyDescription("A run that takes longer counts as a failure. At most the interval. Default: 1s, or the"
+            + " interval when that is shorter.")
     public String timeout;
 
     @Default("2")

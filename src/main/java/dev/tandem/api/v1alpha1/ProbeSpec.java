@@ -27,10 +27,9 @@ public class ProbeSpec {
     @JsonPropertyDescription("Time between two probes of each gateway.")
     public String interval;
 
-    @Default("100ms")
     @Size(max = 32)
     @Pattern(Tandem.DURATION_PATTERN)
-    @JsonPropertyDescription("A probe without answer after this long has failed.")
+    @JsonPropertyDescription("A probe without answer after this long has failed. Default: the interval.")
     public String timeout;
 
     @Default("3")

@@ -35,10 +35,9 @@ public class RetrySpec {
             + " reset from the server wins when longer.")
     public String initialBackoff;
 
-    @Default(DEFAULT_MAX_BACKOFF)
     @Size(max = 32)
     @Pattern(Tandem.DURATION_PATTERN)
-    @JsonPropertyDescription("Longest wait between two attempts.")
+    @JsonPropertyDescription("Longest wait between two attempts. Default: 5s, or initialBackoff when that is longer.")
     public String maxBackoff;
 
     @Default(DEFAULT_TIMEOUT)
