@@ -1,7 +1,7 @@
 package dev.tandem.vrrp;
 
 import dev.tandem.vrrp.DecodeResult.Accepted;
-import dev.tandem.vrrp.DecodeResult.Reason;
+import dev.tandem.vrrp.DecodeResult.RejectReason;
 import dev.tandem.vrrp.DecodeResult.Rejected;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.Objects;
  * <p>Checksum: only the RFC 5798 §5.2.8 checksum, pseudo-header included, is accepted. keepalived 2.2 sends that,
  * with the real destination (the unicast peer in unicast mode) in the pseudo-header. keepalived 1.3.6 and older
  * used 224.0.0.18 as the pseudo-header destination in unicast mode, and some v3 senders left the pseudo-header out
- * altogether; such packets are rejected as {@link Reason#BAD_CHECKSUM}, and the message says which old form the
+ * altogether; such packets are rejected as {@link RejectReason#BAD_CHECKSUM}, and the message says which old form the
  * checksum matches so the peer can be found and upgraded.
  */
 public final class AdvertCodec {
@@ -96,42 +96,42 @@ public final class AdvertCodec {
     public static DecodeResult decodeIpv4Packet(byte[] buf, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buf.length);
         if (length < IPV4_MIN_HEADER) {
-            return reject(Reason.TRUNCATED, "IPv4 packet of " + length + " bytes is shorter than the "
+            return reject(RejectReason.TRUNCATED, "IPv4 packet of " + length + " bytes is shorter than the "
                     + IPV4_MIN_HEADER + "-byte minimum header");
         }
         int version = u8(buf, offset) >>> 4;
         if (version != 4) {
-            return reject(Reason.BAD_IP_HEADER, "IP version " + version + " on a raw IPv4 socket");
+            return reject(RejectReason.BAD_IP_HEADER, "IP version " + version + " on a raw IPv4 socket");
         }
         int headerLength = (u8(buf, offset) & 0x0F) * 4;
         if (headerLength < IPV4_MIN_HEADER) {
-            return reject(Reason.BAD_IP_HEADER,
+            return reject(RejectReason.BAD_IP_HEADER,
                     "IPv4 header length " + headerLength + " is below the " + IPV4_MIN_HEADER + "-byte minimum");
         }
         if (length < headerLength) {
-            return reject(Reason.TRUNCATED, "IPv4 packet of " + length + " bytes is shorter than its "
+            return reject(RejectReason.TRUNCATED, "IPv4 packet of " + length + " bytes is shorter than its "
                     + headerLength + "-byte header");
         }
         int totalLength = u16(buf, offset + 2);
         if (totalLength < headerLength) {
-            return reject(Reason.BAD_IP_HEADER, "IPv4 total length " + totalLength
+            return reject(RejectReason.BAD_IP_HEADER, "IPv4 total length " + totalLength
                     + " is shorter than the header length " + headerLength);
         }
         if (totalLength > length) {
-            return reject(Reason.TRUNCATED,
+            return reject(RejectReason.TRUNCATED,
                     "IPv4 total length is " + totalLength + " but only " + length + " bytes were received");
         }
         // Linux hands raw sockets reassembled datagrams with MF and the fragment offset cleared; DF may be set.
         int fragment = u16(buf, offset + 6) & 0x3FFF;
         if (fragment != 0) {
-            return reject(Reason.BAD_IP_HEADER, "IPv4 fragment (flags/offset 0x" + hex16(fragment) + ")");
+            return reject(RejectReason.BAD_IP_HEADER, "IPv4 fragment (flags/offset 0x" + hex16(fragment) + ")");
         }
         int ttl = u8(buf, offset + 8);
         int protocol = u8(buf, offset + 9);
         IpAddress source = IpAddress.of(copy(buf, offset + 12, 4));
         IpAddress destination = IpAddress.of(copy(buf, offset + 16, 4));
         if (protocol != PROTOCOL) {
-            return reject(Reason.WRONG_PROTOCOL,
+            return reject(RejectReason.WRONG_PROTOCOL,
                     "IPv4 protocol " + protocol + " from " + source + ", expected " + PROTOCOL + " (VRRP)");
         }
         return decodeVrrp(buf, offset + headerLength, totalLength - headerLength, source, destination, ttl);
@@ -151,44 +151,44 @@ public final class AdvertCodec {
         Objects.requireNonNull(destination, "destination");
         boolean v4 = source.isV4();
         if (destination.isV4() != v4) {
-            return reject(Reason.BAD_IP_HEADER,
+            return reject(RejectReason.BAD_IP_HEADER,
                     "source " + source + " and destination " + destination + " are of different families");
         }
         if (ttlOrHopLimit != TTL) {
-            return reject(Reason.TTL_NOT_255, (v4 ? "TTL " : "hop limit ") + ttlOrHopLimit + " from " + source
+            return reject(RejectReason.TTL_NOT_255, (v4 ? "TTL " : "hop limit ") + ttlOrHopLimit + " from " + source
                     + ", RFC 5798 §7.1 requires " + TTL);
         }
         if (length < HEADER_LENGTH) {
-            return reject(Reason.TRUNCATED, "VRRP message of " + length + " bytes from " + source
+            return reject(RejectReason.TRUNCATED, "VRRP message of " + length + " bytes from " + source
                     + " is shorter than the " + HEADER_LENGTH + "-byte header");
         }
         int version = u8(buf, offset) >>> 4;
         if (version != Advert.VERSION) {
-            return reject(Reason.WRONG_VERSION, "VRRP version " + version + (version == 2 ? " (RFC 3768)" : "")
+            return reject(RejectReason.WRONG_VERSION, "VRRP version " + version + (version == 2 ? " (RFC 3768)" : "")
                     + " from " + source + ", expected " + Advert.VERSION);
         }
         int type = u8(buf, offset) & 0x0F;
         if (type != Advert.TYPE_ADVERTISEMENT) {
-            return reject(Reason.UNKNOWN_TYPE,
+            return reject(RejectReason.UNKNOWN_TYPE,
                     "VRRP type " + type + " from " + source + ", expected 1 (ADVERTISEMENT)");
         }
         int count = u8(buf, offset + 3);
         int addressLength = addressLength(v4);
         int addressBytes = length - HEADER_LENGTH;
         if (addressBytes % addressLength != 0) {
-            return reject(Reason.BAD_LENGTH, "VRRP message of " + length + " bytes from " + source + " holds "
+            return reject(RejectReason.BAD_LENGTH, "VRRP message of " + length + " bytes from " + source + " holds "
                     + addressBytes + " address bytes, not a multiple of " + addressLength + " (" + family(v4) + ")");
         }
         if (count == 0 || count != addressBytes / addressLength) {
-            return reject(Reason.BAD_ADDRESS_COUNT, "VRRP address count " + count + " from " + source + ", but "
+            return reject(RejectReason.BAD_ADDRESS_COUNT, "VRRP address count " + count + " from " + source + ", but "
                     + addressBytes / addressLength + " " + family(v4) + " addresses follow the header");
         }
         if (Checksum.vrrp(buf, offset, length, source, destination) != 0) {
-            return reject(Reason.BAD_CHECKSUM, badChecksumMessage(buf, offset, length, source, destination));
+            return reject(RejectReason.BAD_CHECKSUM, badChecksumMessage(buf, offset, length, source, destination));
         }
         int vrid = u8(buf, offset + 1);
         if (vrid == 0) {
-            return reject(Reason.BAD_VRID, "VRID 0 from " + source + ", RFC 5798 §5.2.3 allows 1-255");
+            return reject(RejectReason.BAD_VRID, "VRID 0 from " + source + ", RFC 5798 §5.2.3 allows 1-255");
         }
         int priority = u8(buf, offset + 2);
         // RFC 5798 §5.2.6: the reserved bits are ignored on reception.
@@ -224,7 +224,7 @@ public final class AdvertCodec {
         return destination.isV4() && !destination.equals(IPV4_MULTICAST_GROUP);
     }
 
-    private static Rejected reject(Reason reason, String message) {
+    private static Rejected reject(RejectReason reason, String message) {
         return new Rejected(reason, message);
     }
 

@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * What {@link AdvertCodec} made of a received packet: an {@link Accepted} advertisement, or a {@link Rejected} one
- * with a {@link Reason} that can serve as a metrics label and a message for a person.
+ * with a {@link RejectReason} that can serve as a metrics label and a message for a person.
  */
 public sealed interface DecodeResult {
 
@@ -26,7 +26,7 @@ public sealed interface DecodeResult {
     }
 
     /** A packet that must be discarded, why (for a metrics label) and a message naming the offending values. */
-    record Rejected(Reason reason, String message) implements DecodeResult {
+    record Rejected(RejectReason reason, String message) implements DecodeResult {
         public Rejected {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(message, "message");
@@ -34,7 +34,7 @@ public sealed interface DecodeResult {
     }
 
     /** Why a packet was discarded. The order is the order in which {@link AdvertCodec} checks. */
-    enum Reason {
+    enum RejectReason {
         /** Fewer bytes than the IPv4 header or the 8-byte VRRP header need, or than the IPv4 total length says. */
         TRUNCATED,
         /** IP version not 4, IHL below 5, total length shorter than the header, a fragment, or mixed families. */

@@ -3,7 +3,7 @@ package dev.tandem.vrrp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.vrrp.DecodeResult.Accepted;
-import dev.tandem.vrrp.DecodeResult.Reason;
+import dev.tandem.vrrp.DecodeResult.RejectReason;
 import dev.tandem.vrrp.DecodeResult.Rejected;
 import java.util.Arrays;
 import java.util.List;
@@ -78,7 +78,7 @@ class AdvertCodecPropertiesTest {
             flipped[bit / 8] ^= (byte) (0x80 >>> (bit % 8));
             DecodeResult result = AdvertCodec.decodeIpv4Packet(flipped, 0, flipped.length);
             assertThat(result).as("bit %d", bit).isInstanceOf(Rejected.class);
-            Reason expected = bit < 20 * 8 ? Reason.BAD_CHECKSUM : expectedReason(bit - 20 * 8);
+            RejectReason expected = bit < 20 * 8 ? RejectReason.BAD_CHECKSUM : expectedReason(bit - 20 * 8);
             assertThat(((Rejected) result).reason()).as("bit %d", bit).isEqualTo(expected);
         }
     }
@@ -87,7 +87,7 @@ class AdvertCodecPropertiesTest {
     void aWrongTtlOrHopLimitIsRejected(@ForAll("smallCases") Case c, @ForAll @IntRange(max = 254) int ttl) {
         byte[] vrrp = c.vrrp();
         assertThat(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, c.source(), c.destination(), ttl))
-                .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.reason()).isEqualTo(Reason.TTL_NOT_255));
+                .isInstanceOfSatisfying(Rejected.class, r -> assertThat(r.reason()).isEqualTo(RejectReason.TTL_NOT_255));
     }
 
     @Property
@@ -141,12 +141,12 @@ class AdvertCodecPropertiesTest {
     }
 
     /** The reason a flip of the given bit (0 = most significant of the first byte) of a VRRP message gives. */
-    private static Reason expectedReason(int vrrpBit) {
+    private static RejectReason expectedReason(int vrrpBit) {
         return switch (vrrpBit / 8) {
-            case 0 -> vrrpBit < 4 ? Reason.WRONG_VERSION : Reason.UNKNOWN_TYPE;
-            case 3 -> Reason.BAD_ADDRESS_COUNT;
+            case 0 -> vrrpBit < 4 ? RejectReason.WRONG_VERSION : RejectReason.UNKNOWN_TYPE;
+            case 3 -> RejectReason.BAD_ADDRESS_COUNT;
             // every other bit, checksum and reserved bits included, is covered by the checksum
-            default -> Reason.BAD_CHECKSUM;
+            default -> RejectReason.BAD_CHECKSUM;
         };
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.vrrp.DecodeResult.Accepted;
-import dev.tandem.vrrp.DecodeResult.Reason;
+import dev.tandem.vrrp.DecodeResult.RejectReason;
 import dev.tandem.vrrp.DecodeResult.Rejected;
 import java.util.Arrays;
 import java.util.List;
@@ -145,89 +145,89 @@ class AdvertCodecTest {
         assertThat(AdvertCodec.decodeIpv4Packet(dontFragment, 0, 32)).isInstanceOf(Accepted.class);
         byte[] moreFragments = hex(ONE_ADDRESS_IPV4);
         moreFragments[6] = 0x20;
-        assertRejected(AdvertCodec.decodeIpv4Packet(moreFragments, 0, 32), Reason.BAD_IP_HEADER, "fragment");
+        assertRejected(AdvertCodec.decodeIpv4Packet(moreFragments, 0, 32), RejectReason.BAD_IP_HEADER, "fragment");
     }
 
     // ---- malformed packets ----
 
     @Test
     void empty() {
-        assertRejected(AdvertCodec.decodeIpv4Packet(new byte[0], 0, 0), Reason.TRUNCATED, "0 bytes");
+        assertRejected(AdvertCodec.decodeIpv4Packet(new byte[0], 0, 0), RejectReason.TRUNCATED, "0 bytes");
         assertRejected(AdvertCodec.decodeVrrp(new byte[0], 0, 0, IpAddress.parse("fe80::1"), GROUP_V6, 255),
-                Reason.TRUNCATED, "0 bytes");
+                RejectReason.TRUNCATED, "0 bytes");
     }
 
     @Test
     void oneByte() {
-        assertRejected(AdvertCodec.decodeIpv4Packet(new byte[] {0x45}, 0, 1), Reason.TRUNCATED, "1 bytes");
+        assertRejected(AdvertCodec.decodeIpv4Packet(new byte[] {0x45}, 0, 1), RejectReason.TRUNCATED, "1 bytes");
         assertRejected(AdvertCodec.decodeVrrp(new byte[] {0x31}, 0, 1, IpAddress.parse("fe80::1"), GROUP_V6, 255),
-                Reason.TRUNCATED, "1 bytes");
+                RejectReason.TRUNCATED, "1 bytes");
     }
 
     @Test
     void truncatedIpv4Header() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 19), Reason.TRUNCATED, "19 bytes");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 19), RejectReason.TRUNCATED, "19 bytes");
         byte[] withOptions = hex(ONE_ADDRESS_IPV4);
         withOptions[0] = 0x4F; // IHL 15: a 60-byte header, but only 32 bytes arrived
-        assertRejected(AdvertCodec.decodeIpv4Packet(withOptions, 0, 32), Reason.TRUNCATED, "60-byte header");
+        assertRejected(AdvertCodec.decodeIpv4Packet(withOptions, 0, 32), RejectReason.TRUNCATED, "60-byte header");
     }
 
     @Test
     void truncatedVrrpHeader() {
         byte[] packet = hex("45c0 001b 0000 0000 ff70 0000 c000 0201 e000 0012 3107 6401 0064 05");
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, packet.length), Reason.TRUNCATED, "7 bytes");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, packet.length), RejectReason.TRUNCATED, "7 bytes");
     }
 
     @Test
     void truncatedAddresses() {
         // the IPv4 total length says 40 but the read returned 38 bytes
         byte[] packet = hex(THREE_ADDRESSES_IPV4);
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 38), Reason.TRUNCATED, "total length is 40");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 38), RejectReason.TRUNCATED, "total length is 40");
         // without an IP header to tell: 3 addresses announced, 2.5 present
         byte[] vrrp = Arrays.copyOf(vrrpPart(packet), 18);
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("10.0.0.1"),
-                IpAddress.parse("10.0.0.2"), 255), Reason.BAD_LENGTH, "not a multiple of 4");
+                IpAddress.parse("10.0.0.2"), 255), RejectReason.BAD_LENGTH, "not a multiple of 4");
     }
 
     @Test
     void ihlBelowFive() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[0] = 0x44;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.BAD_IP_HEADER, "header length 16");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.BAD_IP_HEADER, "header length 16");
     }
 
     @Test
     void notIpv4() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[0] = 0x65;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.BAD_IP_HEADER, "IP version 6");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.BAD_IP_HEADER, "IP version 6");
     }
 
     @Test
     void totalLengthLargerThanBuffer() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[3] = 0x40;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.TRUNCATED, "total length is 64");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.TRUNCATED, "total length is 64");
     }
 
     @Test
     void totalLengthShorterThanHeader() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[3] = 0x10;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.BAD_IP_HEADER, "total length 16");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.BAD_IP_HEADER, "total length 16");
     }
 
     @Test
     void protocolSix() {
         byte[] packet = hex("45c0 0020 0000 0000 ff06 1904 c000 0201 e000 0012 3107 6401 0064 059e c000 0264");
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.WRONG_PROTOCOL, "protocol 6");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.WRONG_PROTOCOL, "protocol 6");
     }
 
     @Test
     void vrrpVersionTwo() {
         byte[] packet = hex(VRRP_V2_IPV4);
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, packet.length), Reason.WRONG_VERSION,
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, packet.length), RejectReason.WRONG_VERSION,
                 "version 2 (RFC 3768)");
     }
 
@@ -235,14 +235,14 @@ class AdvertCodecTest {
     void typeTwo() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[20] = 0x32;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.UNKNOWN_TYPE, "type 2");
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.UNKNOWN_TYPE, "type 2");
     }
 
     @Test
     void oneFlippedBitInTheChecksum() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[27] ^= 0x01;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.BAD_CHECKSUM,
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.BAD_CHECKSUM,
                 "checksum 0x059f", "expected 0x059e");
     }
 
@@ -251,30 +251,30 @@ class AdvertCodecTest {
         byte[] packet = hex(THREE_ADDRESSES_IPV4);
         packet[39] ^= 0x10;
         // the address word grew by 0x10, so the checksum it needs shrank by 0x10
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 40), Reason.BAD_CHECKSUM,
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 40), RejectReason.BAD_CHECKSUM,
                 "checksum 0xea4f from 10.0.0.1 to 10.0.0.2", "expected 0xea3f");
     }
 
     @Test
     void ttl254And64() {
         byte[] ttl254 = hex("45c0 0020 0000 0000 fe70 199a c000 0201 e000 0012 3107 6401 0064 059e c000 0264");
-        assertRejected(AdvertCodec.decodeIpv4Packet(ttl254, 0, 32), Reason.TTL_NOT_255, "TTL 254");
+        assertRejected(AdvertCodec.decodeIpv4Packet(ttl254, 0, 32), RejectReason.TTL_NOT_255, "TTL 254");
         byte[] ttl64 = hex(ONE_ADDRESS_IPV4);
         ttl64[8] = 64;
-        assertRejected(AdvertCodec.decodeIpv4Packet(ttl64, 0, 32), Reason.TTL_NOT_255, "TTL 64");
+        assertRejected(AdvertCodec.decodeIpv4Packet(ttl64, 0, 32), RejectReason.TTL_NOT_255, "TTL 64");
         byte[] vrrp = hex(TWO_ADDRESSES_IPV6);
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("fe80::1"), GROUP_V6, 64),
-                Reason.TTL_NOT_255, "hop limit 64");
+                RejectReason.TTL_NOT_255, "hop limit 64");
     }
 
     @Test
     void countZero() {
         byte[] noAddresses = hex("45c0 001c 0000 0000 ff70 0000 c000 0201 e000 0012 3107 6400 0064 0000");
         fixChecksum(noAddresses, 20, ip("192.0.2.1"), ip("224.0.0.18"));
-        assertRejected(AdvertCodec.decodeIpv4Packet(noAddresses, 0, 28), Reason.BAD_ADDRESS_COUNT, "count 0");
+        assertRejected(AdvertCodec.decodeIpv4Packet(noAddresses, 0, 28), RejectReason.BAD_ADDRESS_COUNT, "count 0");
         byte[] zeroButOneThere = hex(ONE_ADDRESS_IPV4);
         zeroButOneThere[23] = 0;
-        assertRejected(AdvertCodec.decodeIpv4Packet(zeroButOneThere, 0, 32), Reason.BAD_ADDRESS_COUNT,
+        assertRejected(AdvertCodec.decodeIpv4Packet(zeroButOneThere, 0, 32), RejectReason.BAD_ADDRESS_COUNT,
                 "count 0", "but 1 IPv4 addresses");
     }
 
@@ -282,12 +282,12 @@ class AdvertCodecTest {
     void countLargerThanPayload() {
         byte[] packet = hex(ONE_ADDRESS_IPV4);
         packet[23] = 3;
-        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), Reason.BAD_ADDRESS_COUNT,
+        assertRejected(AdvertCodec.decodeIpv4Packet(packet, 0, 32), RejectReason.BAD_ADDRESS_COUNT,
                 "count 3", "but 1 IPv4");
         byte[] vrrp = hex(TWO_ADDRESSES_IPV6);
         vrrp[3] = (byte) 255;
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("fe80::1"), GROUP_V6, 255),
-                Reason.BAD_ADDRESS_COUNT, "count 255", "but 2 IPv6");
+                RejectReason.BAD_ADDRESS_COUNT, "count 255", "but 2 IPv6");
     }
 
     @Test
@@ -296,7 +296,7 @@ class AdvertCodecTest {
         vrrp[1] = 0;
         fixChecksum(vrrp, ip("192.0.2.1"), ip("224.0.0.18"));
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("192.0.2.1"), GROUP_V4, 255),
-                Reason.BAD_VRID, "VRID 0");
+                RejectReason.BAD_VRID, "VRID 0");
     }
 
     @Test
@@ -304,12 +304,12 @@ class AdvertCodecTest {
         // an IPv6 advert body behind an IPv4 header: 16 address bytes read as four IPv4 addresses, count says 1
         byte[] v6InV4 = hex("45c0 002c 0000 0000 ff70 0000 c000 0201 e000 0012 3101 0001 0001 0000"
                 + "fe80 0000 0000 0000 0000 0000 0000 0100");
-        assertRejected(AdvertCodec.decodeIpv4Packet(v6InV4, 0, v6InV4.length), Reason.BAD_ADDRESS_COUNT,
+        assertRejected(AdvertCodec.decodeIpv4Packet(v6InV4, 0, v6InV4.length), RejectReason.BAD_ADDRESS_COUNT,
                 "count 1", "but 4 IPv4");
         // the socket layer handing over a v4 source with a v6 destination
         byte[] vrrp = hex(TWO_ADDRESSES_IPV6);
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("192.0.2.1"), GROUP_V6, 255),
-                Reason.BAD_IP_HEADER, "different families");
+                RejectReason.BAD_IP_HEADER, "different families");
         // an advert cannot mix families, nor travel on the other family
         assertThatThrownBy(() -> Advert.of(1, 100, 100, addresses("192.0.2.1", "2001:db8::1")))
                 .isInstanceOf(IllegalArgumentException.class);
@@ -326,7 +326,7 @@ class AdvertCodecTest {
         byte[] vrrp = vrrpPart(hex(THREE_ADDRESSES_IPV4));
         fixChecksum(vrrp, ip("10.0.0.1"), ip("224.0.0.18"));
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("10.0.0.1"),
-                IpAddress.parse("10.0.0.2"), 255), Reason.BAD_CHECKSUM, "expected 0xea4f", "keepalived 1.3.6");
+                IpAddress.parse("10.0.0.2"), 255), RejectReason.BAD_CHECKSUM, "expected 0xea4f", "keepalived 1.3.6");
     }
 
     @Test
@@ -338,7 +338,7 @@ class AdvertCodecTest {
         vrrp[6] = (byte) (plain >> 8);
         vrrp[7] = (byte) plain;
         assertRejected(AdvertCodec.decodeVrrp(vrrp, 0, vrrp.length, IpAddress.parse("192.0.2.1"), GROUP_V4, 255),
-                Reason.BAD_CHECKSUM, "without the pseudo-header");
+                RejectReason.BAD_CHECKSUM, "without the pseudo-header");
     }
 
     @Test
@@ -352,8 +352,8 @@ class AdvertCodecTest {
 
     @Test
     void reasonLabelsSuitMetrics() {
-        assertThat(Reason.BAD_CHECKSUM.label()).isEqualTo("bad_checksum");
-        assertThat(Reason.TTL_NOT_255.label()).isEqualTo("ttl_not_255");
+        assertThat(RejectReason.BAD_CHECKSUM.label()).isEqualTo("bad_checksum");
+        assertThat(RejectReason.TTL_NOT_255.label()).isEqualTo("ttl_not_255");
     }
 
     // ---- helpers ----
@@ -363,7 +363,7 @@ class AdvertCodecTest {
         return (Accepted) result;
     }
 
-    static void assertRejected(DecodeResult result, Reason reason, String... messageParts) {
+    static void assertRejected(DecodeResult result, RejectReason reason, String... messageParts) {
         assertThat(result).isInstanceOf(Rejected.class);
         Rejected rejected = (Rejected) result;
         assertThat(rejected.reason()).as(rejected.message()).isEqualTo(reason);
