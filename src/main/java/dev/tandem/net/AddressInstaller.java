@@ -1,0 +1,33 @@
+package dev.tandem.net;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * Puts floating addresses on an interface and takes them off: what the agent does on becoming active or backup.
+ * Every operation is idempotent, so a retry or a repeated transition is harmless.
+ */
+public interface AddressInstaller {
+    /**
+     * Adds {@code address/prefixLength} to the interface, marked as tandem's. Already present is success.
+     *
+     * @param address 4 (IPv4) or 16 (IPv6) bytes
+     * @throws InterfaceNotFoundException when the interface does not exist
+     * @throws ErrnoException when the kernel refuses, with its reason
+     */
+    void add(String interfaceName, byte[] address, int prefixLength) throws IOException;
+
+    /**
+     * Removes {@code address/prefixLength} from the interface. Already absent is success.
+     *
+     * @throws InterfaceNotFoundException when the interface does not exist
+     */
+    void remove(String interfaceName, byte[] address, int prefixLength) throws IOException;
+
+    /**
+     * The addresses on the interface that tandem added, in this process or in one that died before removing them.
+     *
+     * @throws InterfaceNotFoundException when the interface does not exist
+     */
+    List<InstalledAddress> listOwned(String interfaceName) throws IOException;
+}
