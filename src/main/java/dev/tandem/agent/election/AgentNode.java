@@ -1,0 +1,107 @@
+package dev.tandem.agent.election;
+
+import dev.tandem.agent.PairPlan;
+import dev.tandem.net.AddressTable;
+import dev.tandem.net.Interfaces;
+import dev.tandem.net.LinkLayerAnnouncer;
+import dev.tandem.net.VrrpSocket;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * One pair's election on this node, wired to the Linux data plane: VRRP socket, address table, announcer, health
+ * checks and the loop thread. Open it on a thread in the node's network namespace: the sockets stay there.
+ */
+public final class AgentNode implements AutoCloseable {
+    private final PairPlan plan;
+    private final VrrpSocket socket;
+    private final AddressTable table;
+    private final LinkLayerAnnouncer announcer;
+    private final ScheduledExecutorService scheduler;
+    private final ElectionLoop loop;
+    private final HealthMonitor health;
+    private final List<String> leftovers;
+    private Thread thread;
+
+    private AgentNode(PairPlan plan, VrrpSocket socket, AddressTable table, LinkLayerAnnouncer announcer,
+                      ScheduledExecutorService scheduler, ElectionListener listener) throws IOException {
+        this.plan = plan;
+        this.socket = socket;
+        this.table = table;
+        this.announcer = announcer;
+        this.scheduler = scheduler;
+        this.loop = new ElectionLoop(plan, socket, table, announcer, scheduler, listener);
+        this.leftovers = loop.removeLeftovers();
+        this.health = new HealthMonitor(plan.healthChecks(), plan.priority(), scheduler, loop, listener);
+    }
+
+    /**
+     * Opens the sockets in the calling thread's network namespace and removes what a killed predecessor left behind.
+     *
+     * @throws IOException naming the interface, address or call that failed
+     */
+    public static AgentNode open(PairPlan plan, ElectionListener listener) throws IOException {
+        AddressTable table = AddressTable.open();
+        VrrpSocket socket = null;
+        LinkLayerAnnouncer announcer = null;
+        try {
+            byte[] self = AddressSet.bytes(plan.selfAddress());
+            String iface = plan.interfaceName() != null ? plan.interfaceName() : InterfaceFinder.holding(self, table);
+            Interfaces.require(iface);
+            socket = self.length == 4 ? VrrpSocket.openIpv4(iface, plan.multicast(), self)
+                    : VrrpSocket.openIpv6(iface, plan.multicast());
+            announcer = LinkLayerAnnouncer.open();
+            ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
+                    Thread.ofPlatform().daemon().name("tandem-" + plan.pair() + "-", 0).factory());
+            return new AgentNode(plan, socket, table, announcer, scheduler, listener);
+        } catch (IOException | RuntimeException e) {
+            if (socket != null) socket.close();
+            if (announcer != null) announcer.close();
+            table.close();
+            throw e;
+        }
+    }
+
+    /** Addresses of this pair that a previous run left on the interfaces and that were removed at start. */
+    public List<String> leftovers() {
+        return leftovers;
+    }
+
+    public ElectionLoop loop() {
+        return loop;
+    }
+
+    public PairPlan plan() {
+        return plan;
+    }
+
+    /** Starts the election thread and the health checks. */
+    public AgentNode start() {
+        health.start();
+        thread = Thread.ofPlatform().name("tandem-election-" + plan.pair()).start(loop);
+        return this;
+    }
+
+    /** Leaves gracefully (priority 0, addresses removed) and frees every resource. */
+    @Override
+    public void close() {
+        try {
+            health.close();
+            if (thread != null) {
+                loop.stop(Duration.ofSeconds(2));
+                thread.join(Duration.ofSeconds(2));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            scheduler.shutdownNow();
+            socket.close();
+            announcer.close();
+            table.close();
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package dev.tandem.agent.election;
+
+import dev.tandem.agent.PairPlan;
+import dev.tandem.net.AddressInstaller;
+import dev.tandem.net.Announcer;
+import dev.tandem.net.VrrpSocket;
+import dev.tandem.vrrp.Action;
+import dev.tandem.vrrp.Advert;
+import dev.tandem.vrrp.AdvertCodec;
+import dev.tandem.vrrp.DecodeResult;
+import dev.tandem.vrrp.IpAddress;
+import dev.tandem.vrrp.Reason;
+import dev.tandem.vrrp.RouterConfig;
+import dev.tandem.vrrp.RouterState;
+import dev.tandem.vrrp.VirtualRouter;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+/**
+ * Drives one {@link VirtualRouter} on the wire: a single platform thread that waits for an advert or the next timer,
+ * feeds the router, and carries out its actions (send adverts, install or remove addresses, announce them). Nothing
+ * here waits for the Kubernetes API: listeners get their callbacks on this thread and must hand slow work elsewhere.
+ *
+ * <p>Other threads talk to the loop only through {@link #submit}: health results and shutdown are queued and run
+ * between two waits, so the router is only ever touched by one thread.
+ */
+public final class ElectionLoop implements Runnable {
+    /** Longest wait between two looks at the queue: bounds how late a health result or a stop is acted on. */
+    static final Duration MAX_WAIT = Duration.ofMillis(20);
+
+    private final PairPlan plan;
+    private final VirtualRouter router;
+    private final VrrpSocket socket;
+    private final AddressSet addresses;
+    private final Announcements announcements;
+    private final ElectionListener listener;
+    private final IpAddress self;
+    private final List<IpAddress> peers;
+    private final IpAddress group;
+    private final ConcurrentLinkedQueue<LongFunction<List<Action>>> inbox = new ConcurrentLinkedQueue<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final byte[] buffer = new byte[VrrpSocket.MAX_PACKET_SIZE];
+    private volatile boolean running = true;
+    private long lastAdvertFromMasterNanos = Long.MIN_VALUE;
+    private long lastRivalAnnounceNanos = Long.MIN_VALUE;
+
+    public ElectionLoop(PairPlan plan, VrrpSocket socket, AddressInstaller installer, Announcer announcer,
+                        ScheduledExecutorService scheduler, ElectionListener listener) {
+        this.plan = plan;
+        this.socket = socket;
+        this.listener = listener;
+        this.self = IpAddress.parse(plan.selfAddress());
+        this.peers = plan.peers().stream().map(p -> IpAddress.parse(p.address())).toList();
+        this.group = IpAddress.of(self.isV4() ? VrrpSocket.ipv4Group() : VrrpSocket.ipv6Group());
+        this.addresses = new AddressSet(plan.addresses(), socket.interfaceName(), installer);
+        this.announcements = new Announcements(addresses, announcer, scheduler, listener);
+        List<IpAddress> virtual = plan.addresses().stream()
+                .map(a -> IpAddress.parse(a.address()))
+                .filter(a -> a.isV4() == self.isV4())
+                .toList();
+        this.router = new VirtualRouter(new RouterConfig(plan.virtualRouterId(), plan.priority(),
+                plan.advertIntervalCentis(), plan.preempt(), plan.preemptDelay().toNanos(), self,
+                virtual.isEmpty() ? List.of(self) : virtual));
+    }
+
+    /** Removes this pair's addresses that a killed predecessor left on the interfaces; returns what it removed. */
+    public List<String> removeLeftovers() throws IOException {
+        return addresses.removeLeftovers();
+    }
+
+    /** Queues work for the loop thread: a function of the current time that returns the router's actions. */
+    public void submit(LongFunction<List<Action>> input) {
+        inbox.add(input);
+    }
+
+    /** Health changed: a new effective priority, or a fault (see {@link dev.tandem.vrrp.HealthVerdict}). */
+    public void health(dev.tandem.vrrp.HealthVerdict verdict) {
+        submit(now -> {
+            if (verdict.isFault()) {
+                return router.enterFault(Reason.HEALTH_CHECK_FAILED, verdict.describe(), now);
+            }
+            List<Action> actions = new java.util.ArrayList<>(router.leaveFault(Reason.HEALTH_CHECK_FAILED, now));
+            actions.addAll(router.setEffectivePriority(Math.max(1, verdict.effectivePriority()), now));
+            return actions;
+        });
+    }
+
+    /**
+     * Leaves the election gracefully: a master sends priority 0 so that a backup takes over after only its skew time
+     * (RFC 5798 §6.4.3), and the addresses are removed. Waits at most {@code timeout} for the loop to finish.
+     */
+    public boolean stop(Duration timeout) throws InterruptedException {
+        submit(router::shutdown);
+        running = false;
+        return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    public RouterState state() {
+        return router.state();
+    }
+
+    public VirtualRouter router() {
+        return router;
+    }
+
+    @Override
+    public void run() {
+        try {
+            perform(router.start(System.nanoTime()), System.nanoTime());
+            while (running || !inbox.isEmpty()) {
+                drainInbox();
+                if (!running) {
+                    break;
+                }
+                long now = System.nanoTime();
+                OptionalLong deadline = router.nextDeadlineNanos();
+                long waitNanos = MAX_WAIT.toNanos();
+                if (deadline.isPresent()) {
+                    waitNanos = Math.max(0, Math.min(waitNanos, deadline.getAsLong() - now));
+                }
+                int n = waitNanos == 0 ? -1 : socket.receive(buffer, Duration.ofNanos(waitNanos));
+                now = System.nanoTime();
+                if (n > 0) {
+                    receive(n, now);
+                }
+                OptionalLong due = router.nextDeadlineNanos();
+                if (due.isPresent() && due.getAsLong() - now <= 0) {
+                    perform(router.onTick(now), now);
+                }
+            }
+            drainInbox();
+        } catch (ClosedChannelException e) {
+            listener.problem("the VRRP socket on " + socket.interfaceName() + " was closed; the election stopped");
+            releaseQuietly();
+        } catch (IOException | RuntimeException e) {
+            listener.problem("the election loop stopped: " + e);
+            releaseQuietly();
+        } finally {
+            announcements.cancel();
+            stopped.countDown();
+        }
+    }
+
+    private void drainInbox() {
+        LongFunction<List<Action>> input;
+        while ((input = inbox.poll()) != null) {
+            long now = System.nanoTime();
+            perform(input.apply(now), now);
+        }
+    }
+
+    private void receive(int length, long now) {
+        DecodeResult result = self.isV4()
+                ? AdvertCodec.decodeIpv4Packet(buffer, 0, length)
+                : decodeIpv6(length);
+        switch (result) {
+            case DecodeResult.Rejected r -> listener.advertRejected(r.reason(), r.message());
+            case DecodeResult.Accepted a -> {
+                Advert advert = a.advert();
+                if (advert.vrid() != plan.virtualRouterId()) {
+                    listener.foreignAdvert(advert.vrid());
+                    return;
+                }
+                if (advert.isV4() != self.isV4() || a.source().equals(self)) {
+                    return;
+                }
+                listener.advertReceived();
+                if (advert.priority() > 0) {
+                    lastAdvertFromMasterNanos = now;
+                }
+                boolean wasMaster = router.state() == RouterState.MASTER;
+                perform(router.onAdvert(advert, a.source(), now), now);
+                if (wasMaster && router.state() == RouterState.MASTER && advert.priority() > 0) {
+                    rivalHeard(now);
+                }
+            }
+        }
+    }
+
+    /**
+     * Another member claims MASTER with a lower priority (a partition healed, or it missed our adverts): it has been
+     * answering for the addresses, so clients point at it. Announce again so that they come back at once, as keepalived
+     * does with garp_lower_prio_repeat; at most once per Master_Down_Interval, so a flapping rival cannot flood the link.
+     */
+    private void rivalHeard(long now) {
+        if (lastRivalAnnounceNanos != Long.MIN_VALUE && now - lastRivalAnnounceNanos < router.masterDownIntervalNanos()) {
+            return;
+        }
+        lastRivalAnnounceNanos = now;
+        announcements.start();
+    }
+
+    /** The IPv6 socket hands over a rebuilt 40-byte header (hop limit, source, destination) before the message. */
+    private DecodeResult decodeIpv6(int length) {
+        if (length < 40) {
+            return new DecodeResult.Rejected(DecodeResult.RejectReason.TRUNCATED, "IPv6 packet of " + length + " bytes");
+        }
+        IpAddress src = IpAddress.of(Arrays.copyOfRange(buffer, 8, 24));
+        IpAddress dst = IpAddress.of(Arrays.copyOfRange(buffer, 24, 40));
+        return AdvertCodec.decodeVrrp(buffer, 40, length - 40, src, dst, buffer[7] & 0xFF);
+    }
+
+    private void perform(List<Action> actions, long now) {
+        for (Action action : actions) {
+            switch (action) {
+                case Action.SendAdvert s -> send(s.advert());
+                case Action.BecomeMaster m -> becomeMaster(m, now);
+                case Action.Transition t -> {
+                    announcements.cancel();
+                    addresses.removeAll().forEach(listener::problem);
+                    listener.transition(t, -1);
+                }
+            }
+        }
+    }
+
+    private void becomeMaster(Action.BecomeMaster m, long now) {
+        try {
+            addresses.installAll();
+        } catch (IOException e) {
+            // Without its addresses this member must not stay MASTER: hand over and say why.
+            listener.problem(e.getMessage());
+            perform(router.enterFault(Reason.INTERFACE_DOWN, e.getMessage(), now), now);
+            return;
+        }
+        announcements.start();
+        boolean afterSilence = m.reason() == Reason.MASTER_DOWN || m.reason() == Reason.PRIORITY_ZERO_RECEIVED;
+        long takeover = afterSilence && lastAdvertFromMasterNanos != Long.MIN_VALUE
+                ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastAdvertFromMasterNanos) : -1;
+        listener.transition(m, takeover);
+    }
+
+    private void send(Advert advert) {
+        List<IpAddress> destinations = plan.multicast() ? List.of(group) : peers;
+        for (IpAddress to : destinations) {
+            try {
+                socket.send(AdvertCodec.encode(advert, self, to), to.bytes());
+            } catch (IOException e) {
+                listener.problem("cannot send an advert to " + to + " on " + socket.interfaceName() + ": " + e.getMessage());
+            }
+        }
+        listener.advertSent(advert.priority());
+    }
+
+    private void releaseQuietly() {
+        announcements.cancel();
+        addresses.removeAll().forEach(listener::problem);
+    }
+}

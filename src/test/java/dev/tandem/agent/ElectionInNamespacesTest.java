@@ -1,0 +1,257 @@
+package dev.tandem.agent;
+
+import dev.tandem.agent.election.AgentNode;
+import dev.tandem.agent.election.ElectionListener;
+import dev.tandem.net.AddressTable;
+import dev.tandem.net.NetworkNamespace;
+import dev.tandem.vrrp.Action;
+import dev.tandem.vrrp.Reason;
+import dev.tandem.vrrp.RouterState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The election agent for real: two members in network namespaces on a bridge, a client beside them, the floating
+ * address installed over rtnetlink and announced with gratuitous ARP, failures injected by cutting links.
+ */
+class ElectionInNamespacesTest {
+    static final String VIP_HOST = "100";
+    LabNet lab;
+    final List<AgentNode> nodes = new ArrayList<>();
+    final Map<String, List<String>> events = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void needsNamespaces() {
+        String why = LabNet.unavailableReason();
+        if (why != null) {
+            System.out.println("ElectionInNamespacesTest skipped: " + why);
+        }
+        Assumptions.assumeTrue(why == null, why);
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (AgentNode n : nodes) {
+            n.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    String vip() {
+        return lab.subnet + VIP_HOST;
+    }
+
+    Path resources(String extraPairSpec) throws Exception {
+        return resources("web.yaml", extraPairSpec);
+    }
+
+    /** Each member reads its own file, as standalone hosts do; the files may differ, e.g. in a check's path. */
+    Path resources(String fileName, String extraPairSpec) throws Exception {
+        String yaml = """
+                apiVersion: tandem.dev/v1alpha1
+                kind: FailoverPair
+                metadata: {name: web}
+                spec:
+                  virtualRouterId: 61
+                  advertInterval: 50ms
+                  interface: eth0
+                  members:
+                    - {node: lb1, priority: 150, address: %s}
+                    - {node: lb2, priority: 100, address: %s}
+                %s
+                ---
+                apiVersion: tandem.dev/v1alpha1
+                kind: FloatingIp
+                metadata: {name: web-vip}
+                spec:
+                  address: %s
+                  failoverPairRef: {name: web}
+                  provider:
+                    layer2: {announceCount: 3, announceInterval: 20ms}
+                """.formatted(lab.address("lb1"), lab.address("lb2"), extraPairSpec.indent(2).stripTrailing(), vip());
+        Path file = tmp.resolve(fileName);
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    AgentNode start(String node, Path file) throws Exception {
+        StandaloneResources r = StandaloneResources.load(file, null);
+        PairPlan plan = PairPlan.of(r.pair(), r.floatingIps(), node, Map.of(), r.pair().getSpec().virtualRouterId);
+        List<String> log = events.computeIfAbsent(node, k -> new CopyOnWriteArrayList<>());
+        ElectionListener listener = new ElectionListener() {
+            @Override
+            public void transition(Action.Transition t, long takeoverMillis) {
+                log.add(t.to() + ":" + t.reason());
+            }
+
+            @Override
+            public void problem(String message) {
+                log.add("problem:" + message);
+            }
+
+            @Override
+            public void healthChanged(String check, boolean passing, String detail) {
+                log.add("health:" + check + "=" + passing + " " + detail);
+            }
+        };
+        AgentNode n = NetworkNamespace.call(lab.nsPath(node), () -> AgentNode.open(plan, listener)).start();
+        nodes.add(n);
+        return n;
+    }
+
+    void awaitState(AgentNode n, RouterState state) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .untilAsserted(() -> assertThat(n.loop().state()).as("%s, events %s", n.plan().node(), events)
+                        .isEqualTo(state));
+    }
+
+    @Test
+    void theHigherPriorityMemberHoldsTheAddressAndClientsReachIt() throws Exception {
+        lab = LabNet.create(71, "lb1", "lb2", "client");
+        Path file = resources("");
+        AgentNode lb1 = start("lb1", file);
+        AgentNode lb2 = start("lb2", file);
+
+        awaitState(lb1, RouterState.MASTER);
+        awaitState(lb2, RouterState.BACKUP);
+        assertThat(lab.addresses("lb1")).contains(vip() + "/32");
+        assertThat(lab.addresses("lb2")).doesNotContain(vip());
+        assertThat(lab.ping("client", vip())).isTrue();
+        assertThat(lab.neighbour("client", vip())).isEqualTo(lab.mac("lb1"));
+        assertThat(events.get("lb1")).noneMatch(e -> e.startsWith("problem:"));
+    }
+
+    @Test
+    void cuttingTheMastersLinkMovesTheAddressAndHealingPreemptsBack() throws Exception {
+        lab = LabNet.create(72, "lb1", "lb2", "client");
+        Path file = resources("");
+        AgentNode lb1 = start("lb1", file);
+        AgentNode lb2 = start("lb2", file);
+        awaitState(lb1, RouterState.MASTER);
+        awaitState(lb2, RouterState.BACKUP);
+        assertThat(lab.ping("client", vip())).isTrue();
+
+        lab.cut("lb1");
+        awaitState(lb2, RouterState.MASTER);
+        assertThat(events.get("lb2")).contains("MASTER:" + Reason.MASTER_DOWN);
+        assertThat(lab.addresses("lb2")).contains(vip());
+        // Gratuitous ARP moved the client's entry without waiting for it to expire.
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(lab.neighbour("client", vip())).isEqualTo(lab.mac("lb2")));
+        assertThat(lab.ping("client", vip())).isTrue();
+
+        lab.heal("lb1");
+        awaitState(lb2, RouterState.BACKUP);
+        awaitState(lb1, RouterState.MASTER);
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertThat(lab.addresses("lb2")).doesNotContain(vip());
+            assertThat(lab.neighbour("client", vip())).isEqualTo(lab.mac("lb1"));
+        });
+    }
+
+    @Test
+    void aGracefulStopHandsOverWithinTheSkewTime() throws Exception {
+        lab = LabNet.create(73, "lb1", "lb2");
+        Path file = resources("");
+        AgentNode lb1 = start("lb1", file);
+        AgentNode lb2 = start("lb2", file);
+        awaitState(lb1, RouterState.MASTER);
+        awaitState(lb2, RouterState.BACKUP);
+
+        lb1.close();
+        nodes.remove(lb1);
+        awaitState(lb2, RouterState.MASTER);
+        assertThat(events.get("lb2")).contains("MASTER:" + Reason.PRIORITY_ZERO_RECEIVED);
+        assertThat(lab.addresses("lb1")).as("a stopped member releases the address").doesNotContain(vip());
+        assertThat(lab.addresses("lb2")).contains(vip());
+    }
+
+    @Test
+    void whatAKilledAgentLeftIsRemovedAtRestart() throws Exception {
+        lab = LabNet.create(74, "lb1", "lb2");
+        Path file = resources("");
+        AgentNode lb1 = start("lb1", file);
+        awaitState(lb1, RouterState.MASTER);
+        // lb2's previous run died while MASTER and left the address behind, marked as tandem's.
+        byte[] vip = java.net.InetAddress.getByName(vip()).getAddress();
+        NetworkNamespace.call(lab.nsPath("lb2"), () -> {
+            try (AddressTable t = AddressTable.open()) {
+                t.add("eth0", vip, 32);
+            }
+            return null;
+        });
+        assertThat(lab.addresses("lb2")).contains(vip());
+
+        AgentNode lb2 = start("lb2", file);
+        assertThat(lb2.leftovers()).containsExactly(vip() + " on eth0");
+        awaitState(lb2, RouterState.BACKUP);
+        assertThat(lab.addresses("lb2")).doesNotContain(vip());
+    }
+
+    @Test
+    void aFailingHealthCheckWithoutWeightHandsOverAndRecoveryTakesBack() throws Exception {
+        lab = LabNet.create(75, "lb1", "lb2");
+        // Each host checks its own HAProxy: here a file per member stands for "haproxy is running on this host".
+        Path healthy = tmp.resolve("lb1-haproxy-running");
+        Path alwaysHealthy = tmp.resolve("lb2-haproxy-running");
+        Files.writeString(healthy, "");
+        Files.writeString(alwaysHealthy, "");
+        String check = """
+                healthChecks:
+                  - name: haproxy
+                    exec: {command: [test, -e, %s]}
+                    interval: 300ms
+                    timeout: 300ms
+                    rise: 2
+                    fall: 2
+                """;
+        AgentNode lb1 = start("lb1", resources("lb1.yaml", check.formatted(healthy)));
+        AgentNode lb2 = start("lb2", resources("lb2.yaml", check.formatted(alwaysHealthy)));
+        awaitState(lb1, RouterState.MASTER);
+        awaitState(lb2, RouterState.BACKUP);
+
+        Files.delete(healthy);
+        awaitState(lb1, RouterState.FAULT);
+        awaitState(lb2, RouterState.MASTER);
+        assertThat(lab.addresses("lb1")).doesNotContain(vip());
+
+        Files.writeString(healthy, "");
+        awaitState(lb1, RouterState.MASTER);
+        awaitState(lb2, RouterState.BACKUP);
+    }
+
+    @Test
+    void preemptDelayHoldsTheHigherPriorityMemberBack() throws Exception {
+        lab = LabNet.create(76, "lb1", "lb2");
+        Path file = resources("preemptDelay: 1500ms");
+        AgentNode lb2 = start("lb2", file);
+        awaitState(lb2, RouterState.MASTER);
+
+        long started = System.nanoTime();
+        AgentNode lb1 = start("lb1", file);
+        awaitState(lb1, RouterState.BACKUP);
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                .until(() -> lb1.loop().state() == RouterState.MASTER);
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+        assertThat(tookMillis).as("no preemption before preemptDelay").isGreaterThanOrEqualTo(1500);
+        awaitState(lb2, RouterState.BACKUP);
+    }
+}

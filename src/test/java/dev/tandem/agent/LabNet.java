@@ -1,0 +1,191 @@
+package dev.tandem.agent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small lab of network namespaces for tests: a "switch" namespace with a bridge, and one namespace per node joined
+ * to it by a veth pair (eth0 inside the node), with addresses from 10.99.0.0/16 that exist only inside these
+ * namespaces. Everything is removed on close, processes inside first.
+ */
+final class LabNet implements AutoCloseable {
+    final String id = Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xE000));
+    final String subnet;
+    private final Map<String, String> nodes = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    private LabNet(int subnetIndex) {
+        this.subnet = "10.99." + subnetIndex + ".";
+    }
+
+    /** Why the lab cannot run here, or null when it can. */
+    static String unavailableReason() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "network namespaces need root (running as " + System.getProperty("user.name") + ")";
+        }
+        try {
+            Process p = new ProcessBuilder("ip", "-V").redirectErrorStream(true).start();
+            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return "`ip -V` failed: iproute2 is needed";
+            }
+        } catch (IOException | InterruptedException e) {
+            return "iproute2 (`ip`) is not installed: " + e.getMessage();
+        }
+        return null;
+    }
+
+    /** Creates the switch and the nodes; node i gets the address subnet.(i+1). */
+    static LabNet create(int subnetIndex, String... nodeNames) {
+        LabNet lab = new LabNet(subnetIndex);
+        try {
+            lab.ip("netns", "add", lab.ns("sw"));
+            lab.ip("-n", lab.ns("sw"), "link", "add", "br0", "type", "bridge");
+            lab.ip("-n", lab.ns("sw"), "link", "set", "br0", "up");
+            int host = 1;
+            for (String node : nodeNames) {
+                lab.addNode(node, lab.subnet + host++);
+            }
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    void addNode(String node, String address) {
+        String ns = ns(node);
+        String port = port(node);
+        ip("netns", "add", ns);
+        ip("-n", ns("sw"), "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        ip("-n", ns("sw"), "link", "set", port, "master", "br0");
+        ip("-n", ns("sw"), "link", "set", port, "up");
+        ip("-n", ns, "link", "set", "lo", "up");
+        ip("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
+        ip("-n", ns, "link", "set", "eth0", "up");
+        nodes.put(node, address);
+    }
+
+    String ns(String node) {
+        return "tdm" + id + node;
+    }
+
+    Path nsPath(String node) {
+        return Path.of("/var/run/netns", ns(node));
+    }
+
+    String address(String node) {
+        return nodes.get(node);
+    }
+
+    /** Cuts the node's cable at the switch: the node's own link stays up, as when a switch port or cable fails. */
+    void cut(String node) {
+        ip("-n", ns("sw"), "link", "set", port(node), "down");
+    }
+
+    void heal(String node) {
+        ip("-n", ns("sw"), "link", "set", port(node), "up");
+    }
+
+    /** The addresses on the node's eth0, e.g. "10.99.7.1/24 10.99.7.100/32". */
+    String addresses(String node) {
+        return ip("-n", ns(node), "-br", "addr", "show", "dev", "eth0");
+    }
+
+    String mac(String node) {
+        return ip("-n", ns(node), "-br", "link", "show", "dev", "eth0").trim().split("\\s+")[2];
+    }
+
+    /** Whether one ping from the node to the address is answered within a second. */
+    boolean ping(String node, String address) {
+        return exec(List.of("ip", "netns", "exec", ns(node), "ping", "-c", "1", "-W", "1", address)).exit() == 0;
+    }
+
+    /** The MAC the node's neighbour table has for the address, or "" when none. */
+    String neighbour(String node, String address) {
+        String line = ip("-n", ns(node), "neigh", "show", address, "dev", "eth0");
+        String[] f = line.trim().split("\\s+");
+        for (int i = 0; i + 1 < f.length; i++) {
+            if (f[i].equals("lladdr")) {
+                return f[i + 1];
+            }
+        }
+        return "";
+    }
+
+    /** Starts a process inside the node's namespace; it is killed on close. */
+    Process start(String node, List<String> command, Path log) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        full.addAll(command);
+        Process p = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        processes.add(p);
+        return p;
+    }
+
+    String ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(List.of(args));
+        Result r = exec(command);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
+        }
+        return r.output();
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    static Result exec(List<String> command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Result(-1, out + " (timed out)");
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Result(-1, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, "interrupted");
+        }
+    }
+
+    private String port(String node) {
+        String p = "p" + id + node;
+        return p.length() > 15 ? p.substring(0, 15) : p;
+    }
+
+    @Override
+    public void close() {
+        for (Process p : processes) {
+            p.destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(3, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(3, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<String> all = new ArrayList<>(nodes.keySet().stream().map(this::ns).toList());
+        all.add(ns("sw"));
+        for (String ns : all) {
+            for (String pid : exec(List.of("ip", "netns", "pids", ns)).output().trim().split("\\s+")) {
+                if (!pid.isBlank()) {
+                    exec(List.of("kill", "-9", pid));
+                }
+            }
+            exec(List.of("ip", "netns", "del", ns));
+        }
+    }
+}
