@@ -12,10 +12,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Roles this build does not have yet say so and start nothing, whatever arguments they get. */
 class NotYetAvailableCommandsTest {
     @Test
-    void agentSaysItIsNotAvailable() {
-        Run run = run(new AgentCommand(), "--standalone", "pair.yaml", "--node", "lb-1");
+    void theAgentsKubernetesModeSaysItIsNotAvailable() {
+        Run run = run(new AgentCommand(), "--pair", "web", "--node", "lb-1");
         assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
-        assertThat(run.err).contains("tandem agent: not available in this build").contains("Nothing was started");
+        assertThat(run.err).contains("Kubernetes mode is not available in this build yet").contains("Nothing was started");
+    }
+
+    @Test
+    void hostBondAgentsSayTheyAreNotAvailable() {
+        Run run = run(new AgentCommand(), "--host-bond", "laptop");
+        assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
+        assertThat(run.err).contains("--host-bond is not available in this build");
+    }
+
+    @Test
+    void aStandaloneAgentWithoutItsFileSaysWhichFile() {
+        Run run = run(new AgentCommand(), "--standalone", "/nonexistent/pair.yaml", "--node", "lb-1");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).contains("tandem agent: cannot read /nonexistent/pair.yaml");
     }
 
     @Test

@@ -93,9 +93,28 @@ class PackagedCommandIT {
     }
 
     @Test
-    void agentIsNotPretendedToExist() throws Exception {
-        Result r = run(Map.of(), "agent", "--standalone", "pair.yaml", "--node", "lb-1");
+    void anAgentWithABadFileExitsWithOneLineNamingTheProblem() throws Exception {
+        Path file = home.resolve("pair.yaml");
+        Files.writeString(file, """
+                apiVersion: tandem.dev/v1alpha1
+                kind: FailoverPair
+                metadata: {name: web}
+                spec:
+                  virtualRouterId: 61
+                  members:
+                    - {node: lb-1, priority: 300, address: 10.99.0.1}
+                    - {node: lb-2, address: 10.99.0.2}
+                """);
+        Result r = run(Map.of(), "agent", "--standalone", file.toString(), "--node", "lb-1");
+        assertThat(r.exit()).isEqualTo(78);
+        assertThat(r.stderr().lines().filter(l -> l.startsWith("tandem agent:")).toList()).singleElement()
+                .satisfies(l -> assertThat(l).contains("spec.members[0].priority").contains("300"));
+    }
+
+    @Test
+    void labIsNotPretendedToExist() throws Exception {
+        Result r = run(Map.of(), "lab");
         assertThat(r.exit()).isEqualTo(69);
-        assertThat(r.stderr()).contains("tandem agent: not available in this build");
+        assertThat(r.stderr()).contains("tandem lab: not available in this build");
     }
 }

@@ -105,6 +105,10 @@ public final class ElectionLoop implements Runnable {
         return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
+    public String interfaceName() {
+        return socket.interfaceName();
+    }
+
     public RouterState state() {
         return router.state();
     }

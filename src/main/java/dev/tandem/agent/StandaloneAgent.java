@@ -1,0 +1,53 @@
+package dev.tandem.agent;
+
+import dev.tandem.agent.election.AgentNode;
+import dev.tandem.agent.election.ElectionListener;
+import dev.tandem.agent.election.Listeners;
+import dev.tandem.agent.election.LoggingListener;
+import dev.tandem.agent.election.MetricsListener;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The agent driven by a YAML file instead of the Kubernetes API: for hosts outside a cluster (the seeds' load
+ * balancers and bonders), for tests and for the lab. The file holds the same FailoverPair and FloatingIp resources;
+ * members need their addresses and the pair its virtualRouterId, since no operator resolves them.
+ */
+public final class StandaloneAgent {
+    private static final Logger LOG = Logger.getLogger("dev.tandem.agent");
+
+    private StandaloneAgent() {
+    }
+
+    /**
+     * Starts the election for {@code node}; returns the running node, to be closed (gracefully) on shutdown.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or is not valid tandem resources
+     * @throws PairPlan.PlanException   when the resources give this node no usable plan
+     * @throws IOException              when the interface, socket or address table cannot be opened
+     */
+    public static AgentNode start(Path file, String node, String pairName, MeterRegistry registry) throws IOException {
+        StandaloneResources resources = StandaloneResources.load(file, pairName);
+        PairPlan plan = PairPlan.of(resources.pair(), resources.floatingIps(), node, Map.of(),
+                resources.pair().getSpec().virtualRouterId);
+        List<ElectionListener> listeners = new ArrayList<>();
+        listeners.add(new LoggingListener(plan.pair()));
+        if (registry != null) {
+            listeners.add(new MetricsListener(registry, plan.namespace(), plan.pair()));
+        }
+        AgentNode agent = AgentNode.open(plan, new Listeners(listeners));
+        agent.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
+        LOG.infof("%s: electing on %s as %s (priority %d, router id %d, adverts every %d0 ms, %s to %s), %d address(es)",
+                plan.pair(), agent.loop().interfaceName(), node, plan.priority(), plan.virtualRouterId(),
+                plan.advertIntervalCentis(), plan.multicast() ? "multicast" : "unicast",
+                plan.multicast() ? "224.0.0.18" : String.join(", ", plan.peers().stream().map(p -> p.node() + " " + p.address()).toList()),
+                plan.addresses().size());
+        return agent.start();
+    }
+}
