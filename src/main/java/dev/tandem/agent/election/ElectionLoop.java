@@ -35,6 +35,11 @@ import java.util.function.LongFunction;
  * between two waits, so the router is only ever touched by one thread.
  */
 public final class ElectionLoop implements Runnable {
+    /**
+     * Make-before-break on a graceful stop: a leaving master keeps its addresses until it hears the new master's first
+     * advert (which follows the new master's gratuitous ARP by microseconds), but no longer than this.
+     */
+    static final Duration HANDOVER_LIMIT = Duration.ofSeconds(1);
     /** Longest wait between two looks at the queue: bounds how late a health result or a stop is acted on. */
     static final Duration MAX_WAIT = Duration.ofMillis(20);
 
@@ -51,6 +56,8 @@ public final class ElectionLoop implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final byte[] buffer = new byte[VrrpSocket.MAX_PACKET_SIZE];
     private volatile boolean running = true;
+    /** While leaving as master: until when the addresses are kept for the successor; Long.MIN_VALUE otherwise. */
+    private long handOverUntilNanos = Long.MIN_VALUE;
     private long lastAdvertFromMasterNanos = Long.MIN_VALUE;
     private long lastRivalAnnounceNanos = Long.MIN_VALUE;
 
@@ -100,8 +107,15 @@ public final class ElectionLoop implements Runnable {
      * (RFC 5798 §6.4.3), and the addresses are removed. Waits at most {@code timeout} for the loop to finish.
      */
     public boolean stop(Duration timeout) throws InterruptedException {
-        submit(router::shutdown);
-        running = false;
+        submit(now -> {
+            boolean wasMaster = router.state() == RouterState.MASTER;
+            List<Action> actions = router.shutdown(now);
+            if (wasMaster) {
+                handOverUntilNanos = now + HANDOVER_LIMIT.toNanos();
+            }
+            running = false;
+            return actions;
+        });
         return stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -143,6 +157,7 @@ public final class ElectionLoop implements Runnable {
                 }
             }
             drainInbox();
+            awaitSuccessor();
         } catch (ClosedChannelException e) {
             listener.problem("the VRRP socket on " + socket.interfaceName() + " was closed; the election stopped");
             releaseQuietly();
@@ -153,6 +168,34 @@ public final class ElectionLoop implements Runnable {
             announcements.cancel();
             stopped.countDown();
         }
+    }
+
+    /** After a graceful stop as master: answer for the addresses until a successor advertises, then let go. */
+    private void awaitSuccessor() throws IOException {
+        if (handOverUntilNanos == Long.MIN_VALUE) {
+            return;
+        }
+        while (true) {
+            long now = System.nanoTime();
+            long left = handOverUntilNanos - now;
+            if (left <= 0) {
+                listener.problem("no member took over within " + HANDOVER_LIMIT.toMillis() + " ms of this one leaving;"
+                        + " releasing the addresses anyway");
+                break;
+            }
+            int n = socket.receive(buffer, Duration.ofNanos(Math.min(left, MAX_WAIT.toNanos())));
+            if (n > 0 && isSuccessorAdvert(n)) {
+                break;
+            }
+        }
+        announcements.cancel();
+        addresses.removeAll().forEach(listener::problem);
+    }
+
+    private boolean isSuccessorAdvert(int length) {
+        DecodeResult result = self.isV4() ? AdvertCodec.decodeIpv4Packet(buffer, 0, length) : decodeIpv6(length);
+        return result instanceof DecodeResult.Accepted a && a.advert().vrid() == plan.virtualRouterId()
+                && a.advert().priority() > 0 && !a.source().equals(self);
     }
 
     private void drainInbox() {
@@ -221,7 +264,10 @@ public final class ElectionLoop implements Runnable {
                 case Action.BecomeMaster m -> becomeMaster(m, now);
                 case Action.Transition t -> {
                     announcements.cancel();
-                    addresses.removeAll().forEach(listener::problem);
+                    // A leaving master keeps answering until its successor has announced itself (awaitSuccessor).
+                    if (!(t instanceof Action.Stop && handOverUntilNanos != Long.MIN_VALUE)) {
+                        addresses.removeAll().forEach(listener::problem);
+                    }
                     listener.transition(t, -1);
                 }
             }
