@@ -7,6 +7,7 @@ import dev.tandem.net.NetworkNamespace;
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.Reason;
 import dev.tandem.vrrp.RouterState;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +34,7 @@ class ElectionInNamespacesTest {
     LabNet lab;
     final List<AgentNode> nodes = new ArrayList<>();
     final Map<String, List<String>> events = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, SimpleMeterRegistry> registries = new java.util.concurrent.ConcurrentHashMap<>();
 
     @TempDir
     Path tmp;
@@ -113,7 +115,11 @@ class ElectionInNamespacesTest {
                 log.add("health:" + check + "=" + passing + " " + detail);
             }
         };
-        AgentNode n = NetworkNamespace.call(lab.nsPath(node), () -> AgentNode.open(plan, listener)).start();
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        registries.put(node, registry);
+        ElectionListener all = new dev.tandem.agent.election.Listeners(List.of(listener,
+                new dev.tandem.agent.election.MetricsListener(registry, "standalone", "web")));
+        AgentNode n = NetworkNamespace.call(lab.nsPath(node), () -> AgentNode.open(plan, all)).start();
         nodes.add(n);
         return n;
     }
@@ -138,6 +144,15 @@ class ElectionInNamespacesTest {
         assertThat(lab.ping("client", vip())).isTrue();
         assertThat(lab.neighbour("client", vip())).isEqualTo(lab.mac("lb1"));
         assertThat(events.get("lb1")).noneMatch(e -> e.startsWith("problem:"));
+
+        SimpleMeterRegistry m1 = registries.get("lb1");
+        SimpleMeterRegistry m2 = registries.get("lb2");
+        assertThat(m1.get("tandem.agent.state").tag("state", "MASTER").gauge().value()).isEqualTo(1.0);
+        assertThat(m2.get("tandem.agent.state").tag("state", "BACKUP").gauge().value()).isEqualTo(1.0);
+        assertThat(m1.get("tandem.agent.adverts.sent").counter().count()).isPositive();
+        assertThat(m2.get("tandem.agent.adverts.received").counter().count()).isPositive();
+        assertThat(m1.get("tandem.agent.announcements").counter().count()).as("3 ARP request+reply pairs").isEqualTo(6.0);
+        assertThat(m1.get("tandem.agent.transitions").tag("to", "MASTER").counter().count()).isEqualTo(1.0);
     }
 
     @Test
@@ -153,6 +168,8 @@ class ElectionInNamespacesTest {
         lab.cut("lb1");
         awaitState(lb2, RouterState.MASTER);
         assertThat(events.get("lb2")).contains("MASTER:" + Reason.MASTER_DOWN);
+        // 3 x 50 ms + skew (100/256 of 50 ms) after the last advert, plus scheduling: well under half a second.
+        assertThat(registries.get("lb2").get("tandem.agent.takeover").summary().max()).isBetween(150.0, 500.0);
         assertThat(lab.addresses("lb2")).contains(vip());
         // Gratuitous ARP moved the client's entry without waiting for it to expire.
         await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(lab.neighbour("client", vip())).isEqualTo(lab.mac("lb2")));
