@@ -2,7 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.operator.ApiServerProbe;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
+import dev.tandem.operator.OperatorLifecycle;
 import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 public class OperatorCommand implements Callable<Integer> {
     // Lazy: building the Operator registers controllers, which only this subcommand wants.
     @Inject
-    Instance<Operator> operator;
+    Instance<OperatorLifecycle> operator;
     @Inject
     Instance<KubernetesClient> client;
 

@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -56,6 +55,8 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
             "observedGeneration");
     /** How often a FloatingIp being deleted looks again for the release. */
     static final Duration RELEASE_POLL = Duration.ofSeconds(2);
+    /** How often a FloatingIp with a missing reference looks again. */
+    static final Duration REFERENCE_POLL = Duration.ofSeconds(3);
 
     @Inject
     KubernetesClient client;
@@ -90,7 +91,12 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
         FloatingIpStatus next = FloatingIpStatusAggregator.aggregate(observation);
         writeStatus(fip, next);
         announce(fip, fip.getStatus(), next);
-        return UpdateControl.<FloatingIp>noUpdate().rescheduleAfter(config.resyncInterval());
+        // Secrets are not watched (that would mean reading every Secret of the cluster): while one is missing, or
+        // another FloatingIp holds the address, look again soon rather than at the next resync.
+        boolean waitingForReference = observation.blockers().stream()
+                .anyMatch(b -> !Blocker.INVALID_SPEC.equals(b.reason()));
+        return UpdateControl.<FloatingIp>noUpdate().rescheduleAfter(
+                waitingForReference ? REFERENCE_POLL : config.resyncInterval());
     }
 
     @Override
@@ -213,7 +219,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
         if (patch != null) {
             client.resources(FloatingIp.class).inNamespace(fip.getMetadata().getNamespace())
                     .withName(fip.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON), patch.toJson());
+                    .patch(PatchContext.of(patch.type()), patch.toJson());
         }
     }
 

@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -96,9 +95,17 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
         HostBondStatus next = HostBondStatusAggregator.aggregate(new HostBondObservation(
                 bond.getMetadata().getGeneration(), bond.getStatus(), blockers, matching, clock.instant()));
         StatusPatch patch = StatusPatch.between(bond.getStatus(), next, OWNED);
+        if (problems.isEmpty() && bond.getStatus() != null && bond.getStatus().nodes != null) {
+            // Nodes that no longer match keep no entry: their agent is gone and its last word no longer applies.
+            for (String node : bond.getStatus().nodes.keySet()) {
+                if (!matching.contains(node)) {
+                    patch = StatusPatch.removeEntry(patch, "nodes", node);
+                }
+            }
+        }
         if (patch != null) {
             client.resources(HostBond.class).withName(bond.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON), patch.toJson());
+                    .patch(PatchContext.of(patch.type()), patch.toJson());
         }
         announce(bond, bond.getStatus(), next);
         return UpdateControl.<HostBond>noUpdate().rescheduleAfter(config.resyncInterval());
@@ -108,7 +115,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
     public DeleteControl cleanup(HostBond bond, Context<HostBond> context) {
         metrics.forget(bond);
         children.deleteOwned(new DaemonSetBuilder().withMetadata(new ObjectMetaBuilder()
-                .withName(ChildNames.base(bond.getMetadata().getName())).withNamespace(config.namespace()).build()).build(), bond);
+                .withName(ChildNames.bond(bond.getMetadata().getName())).withNamespace(config.namespace()).build()).build(), bond);
         return DeleteControl.defaultDelete();
     }
 

@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -38,7 +37,7 @@ class FailoverPairReconcilerTest {
     @Inject
     KubernetesClient client;
     @Inject
-    Operator operator;
+    OperatorLifecycle operator;
 
     String ns;
 
@@ -104,7 +103,7 @@ class FailoverPairReconcilerTest {
 
         TestResources.report(client, ns, "agg", "lb-1", "MASTER");
         TestResources.report(client, ns, "agg", "lb-2", "BACKUP");
-        FailoverPair pair = awaitStatus("agg", s -> "lb-1".equals(s.activeMember));
+        FailoverPair pair = awaitStatus("agg", s -> "lb-1".equals(s.activeMember) && "2/2".equals(s.membersReady));
         assertThat(pair.getStatus().membersReady).isEqualTo("2/2");
         assertThat(ready(pair).getStatus()).isEqualTo("True");
         assertThat(pair.getStatus().transitions).isEqualTo(1L);
@@ -132,19 +131,31 @@ class FailoverPairReconcilerTest {
     }
 
     @Test
+    void anAgentsReportFromBeforeTheOperatorsFirstStatusSurvivesIt() {
+        // An agent can report before the operator wrote any status (e.g. the operator was down): the operator's first
+        // write must merge with it, not replace it.
+        client.resource(TestResources.pair(ns, "early", "lb-1", "lb-2")).create();
+        TestResources.report(client, ns, "early", "lb-1", "MASTER");
+        FailoverPair pair = awaitStatus("early", s -> s.virtualRouterId != null && "lb-1".equals(s.activeMember));
+        assertThat(pair.getStatus().members.get("lb-1").state).isEqualTo(MemberStatus.State.MASTER);
+    }
+
+    @Test
     void updatesTheDaemonSetWhenTheSpecChanges() {
         client.resource(TestResources.pair(ns, "upd", "lb-1", "lb-2")).create();
         String name = ChildNames.base("upd");
         await().atMost(Duration.ofSeconds(15)).until(() -> client.apps().daemonSets().inNamespace(ns).withName(name).get() != null);
         String before = client.apps().daemonSets().inNamespace(ns).withName(name).get().getMetadata().getResourceVersion();
 
-        FailoverPair pair = client.resources(FailoverPair.class).inNamespace(ns).withName("upd").get();
         HealthCheckSpec check = new HealthCheckSpec();
         check.name = "haproxy";
         check.exec = new ExecCheckSpec();
         check.exec.command = List.of("pidof", "haproxy");
-        pair.getSpec().healthChecks = List.of(check);
-        client.resource(pair).update();
+        // edit() patches only the spec: no conflict with the operator's concurrent status writes.
+        client.resources(FailoverPair.class).inNamespace(ns).withName("upd").edit(p -> {
+            p.getSpec().healthChecks = List.of(check);
+            return p;
+        });
 
         DaemonSet ds = await().atMost(Duration.ofSeconds(15)).until(
                 () -> client.apps().daemonSets().inNamespace(ns).withName(name).get(),
@@ -199,9 +210,10 @@ class FailoverPairReconcilerTest {
         awaitStatus("keep", s -> s.virtualRouterId != null);
         DaemonSet before = client.apps().daemonSets().inNamespace(ns).withName(name).get();
 
-        FailoverPair pair = client.resources(FailoverPair.class).inNamespace(ns).withName("keep").get();
-        pair.getSpec().members.get(1).node = "lb-1";
-        client.resource(pair).update();
+        client.resources(FailoverPair.class).inNamespace(ns).withName("keep").edit(p -> {
+            p.getSpec().members.get(1).node = "lb-1";
+            return p;
+        });
 
         FailoverPair seen = awaitStatus("keep", s -> "InvalidSpec".equals(Conditions.find(s.conditions, Conditions.READY).getReason()));
         assertThat(ready(seen).getMessage()).contains("spec.members[1].node").contains("listed twice");

@@ -12,12 +12,9 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.javaoperatorsdk.operator.Operator;
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +45,7 @@ class FloatingIpReconcilerTest {
     @Inject
     KubernetesClient client;
     @Inject
-    Operator operator;
+    OperatorLifecycle operator;
 
     String ns;
 
@@ -58,16 +55,6 @@ class FloatingIpReconcilerTest {
         ns = TestResources.namespace(client);
         TestResources.node(client, "lb-1", "192.0.2.11", Map.of());
         TestResources.node(client, "lb-2", "192.0.2.12", Map.of());
-    }
-
-    /**
-     * Nothing else stops the operator that TestCluster started (quarkus.operator-sdk.start-operator=false, so the
-     * extension leaves it alone at shutdown), and Quarkus starts a new application for the next test class: without
-     * this, this class's operator would go on reconciling (its rescheduled resyncs) against a stopped application.
-     */
-    @AfterAll
-    static void stopOperator() {
-        Arc.container().instance(Operator.class).get().stop();
     }
 
     @Test

@@ -14,12 +14,9 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.quarkus.arc.Arc;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,7 +44,7 @@ class HostBondReconcilerTest {
     @Inject
     KubernetesClient client;
     @Inject
-    Operator operator;
+    OperatorLifecycle operator;
     @Inject
     OperatorConfig config;
 
@@ -64,16 +61,6 @@ class HostBondReconcilerTest {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(operatorNs).endMetadata().build())
                     .create();
         }
-    }
-
-    /**
-     * Nothing else stops the operator that TestCluster started (quarkus.operator-sdk.start-operator=false, so the
-     * extension leaves it alone at shutdown), and Quarkus starts a new application for the next test class: without
-     * this, this class's operator would go on reconciling (its rescheduled resyncs) against a stopped application.
-     */
-    @AfterAll
-    static void stopOperator() {
-        Arc.container().instance(Operator.class).get().stop();
     }
 
     @Test
@@ -133,7 +120,7 @@ class HostBondReconcilerTest {
             return b;
         });
         await().atMost(WAIT).untilAsserted(() -> assertThat(client.apps().daemonSets().inNamespace(operatorNs)
-                .withName(ChildNames.base(id)).get().getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable())
+                .withName(ChildNames.bond(id)).get().getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable())
                 .isEqualTo(new IntOrString(2)));
     }
 
@@ -210,7 +197,7 @@ class HostBondReconcilerTest {
         assertThat(ready(seen).getReason()).isEqualTo("InvalidSpec");
         assertThat(ready(seen).getMessage()).contains("spec.bond.updelay").contains("150").contains("100");
         // The status is written after the children in the same reconcile: had there been a DaemonSet, it would exist.
-        assertThat(client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.base(id)).get()).isNull();
+        assertThat(client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.bond(id)).get()).isNull();
     }
 
     @Test
@@ -226,7 +213,7 @@ class HostBondReconcilerTest {
         HostBond seen = awaitStatus(id, s -> Conditions.find(s.conditions, Conditions.READY) != null);
         assertThat(ready(seen).getReason()).isEqualTo("InvalidSpec");
         assertThat(ready(seen).getMessage()).contains("spec.bond").contains("mode routed");
-        assertThat(client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.base(id)).get()).isNull();
+        assertThat(client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.bond(id)).get()).isNull();
     }
 
     @Test
@@ -240,7 +227,7 @@ class HostBondReconcilerTest {
         client.resources(HostBond.class).withName(id).delete();
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(client.resources(HostBond.class).withName(id).get()).isNull();
-            assertThat(client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.base(id)).get()).isNull();
+            assertThat(client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.bond(id)).get()).isNull();
         });
     }
 
@@ -253,7 +240,7 @@ class HostBondReconcilerTest {
 
     private DaemonSet awaitDaemonSet(String bond) {
         return await().atMost(WAIT).until(
-                () -> client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.base(bond)).get(),
+                () -> client.apps().daemonSets().inNamespace(operatorNs).withName(ChildNames.bond(bond)).get(),
                 d -> d != null);
     }
 

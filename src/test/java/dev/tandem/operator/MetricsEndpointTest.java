@@ -1,7 +1,6 @@
 package dev.tandem.operator;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
@@ -25,7 +24,7 @@ class MetricsEndpointTest {
     @Inject
     KubernetesClient client;
     @Inject
-    Operator operator;
+    OperatorLifecycle operator;
     @TestHTTPResource("/q/metrics")
     URI metrics;
 

@@ -2,7 +2,6 @@ package dev.tandem.operator;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,7 @@ final class TestCluster {
     private TestCluster() {
     }
 
-    static void prepare(KubernetesClient client, Operator operator) {
+    static void prepare(KubernetesClient client, OperatorLifecycle operator) {
         for (String crd : List.of("failoverpairs.tandem.dev", "floatingips.tandem.dev", "hostbonds.tandem.dev")) {
             try (InputStream in = Files.newInputStream(Path.of("crds", crd + ".yaml"))) {
                 CustomResourceDefinition definition = client.apiextensions().v1().customResourceDefinitions().load(in).item();
@@ -26,7 +25,7 @@ final class TestCluster {
                 throw new IllegalStateException("cannot read crds/" + crd + ".yaml", e);
             }
         }
-        // Idempotent: a started operator only logs that it is started already.
+        // Once per application; the lifecycle stops it when the test application stops.
         operator.start();
     }
 }

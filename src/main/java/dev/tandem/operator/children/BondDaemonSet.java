@@ -22,7 +22,7 @@ public final class BondDaemonSet {
     }
 
     public static DaemonSet desired(HostBond bond, String namespace, AgentSettings settings) {
-        String name = ChildNames.base(bond.getMetadata().getName());
+        String name = ChildNames.bond(bond.getMetadata().getName());
         IntOrString maxUnavailable = bond.getSpec().maxUnavailable != null ? bond.getSpec().maxUnavailable : new IntOrString(1);
         return new DaemonSetBuilder()
                 .withNewMetadata()

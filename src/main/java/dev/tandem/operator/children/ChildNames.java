@@ -39,6 +39,11 @@ public final class ChildNames {
         return name.length() <= 63 ? name : base(name);
     }
 
+    /** A HostBond's DaemonSet: its own prefix, so that it never collides with a pair's in the operator namespace. */
+    public static String bond(String hostBondName) {
+        return base("bond-" + hostBondName);
+    }
+
     public static String authSecret(String pairName) {
         return base(pairName) + "-auth";
     }

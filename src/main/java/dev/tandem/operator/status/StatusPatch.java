@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.List;
@@ -13,11 +14,20 @@ import java.util.List;
  * whole, and nothing else is touched, so the operator and the agents can each write their part of one status without
  * reading and rewriting the other's. (A JSON merge patch would do the same for objects, but not every server replaces
  * lists in a merge patch the way RFC 7386 says.)
+ *
+ * <p>The one exception is the first write, when the writer has seen no status yet: {@code add /status} would replace
+ * a status that an agent wrote meanwhile, so that write is a merge patch, which creates the status or merges into it.
  */
 public final class StatusPatch {
     private final ArrayNode ops = JsonNodeFactory.instance.arrayNode();
+    private final ObjectNode firstStatus;
 
     private StatusPatch() {
+        this.firstStatus = null;
+    }
+
+    private StatusPatch(ObjectNode firstStatus) {
+        this.firstStatus = firstStatus;
     }
 
     /**
@@ -26,7 +36,6 @@ public final class StatusPatch {
      */
     public static StatusPatch between(Object current, Object desired, List<String> owned) {
         JsonNode want = Serialization.jsonMapper().valueToTree(desired);
-        StatusPatch patch = new StatusPatch();
         if (current == null) {
             ObjectNode status = JsonNodeFactory.instance.objectNode();
             for (String field : owned) {
@@ -35,12 +44,9 @@ public final class StatusPatch {
                     status.set(field, b);
                 }
             }
-            if (status.isEmpty()) {
-                return null;
-            }
-            patch.op("add", "/status", status);
-            return patch;
+            return status.isEmpty() ? null : new StatusPatch(status);
         }
+        StatusPatch patch = new StatusPatch();
         JsonNode now = Serialization.jsonMapper().valueToTree(current);
         for (String field : owned) {
             JsonNode a = now.get(field);
@@ -61,13 +67,26 @@ public final class StatusPatch {
 
     /** Adds the removal of one entry of a map-valued field, e.g. members/node-b; the entry must exist. */
     public static StatusPatch removeEntry(StatusPatch patch, String field, String key) {
+        if (patch != null && patch.firstStatus != null) {
+            throw new IllegalStateException("a first status write cannot remove entries");
+        }
         StatusPatch p = patch != null ? patch : new StatusPatch();
         p.op("remove", "/status/" + escape(field) + "/" + escape(key), null);
         return p;
     }
 
-    /** The JSON Patch document. */
+    /** How to send {@link #toJson()}: a JSON Patch, or for a first write a JSON merge patch. */
+    public PatchType type() {
+        return firstStatus != null ? PatchType.JSON_MERGE : PatchType.JSON;
+    }
+
+    /** The patch document. */
     public String toJson() {
+        if (firstStatus != null) {
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
+            root.set("status", firstStatus);
+            return root.toString();
+        }
         return ops.toString();
     }
 

@@ -74,7 +74,7 @@ class BondDaemonSetTest {
         DaemonSet ds = BondDaemonSet.desired(hostBond(null), "tandem-system", SETTINGS);
 
         assertThat(ds.getMetadata().getNamespace()).isEqualTo("tandem-system");
-        assertThat(ds.getMetadata().getName()).isEqualTo(ChildNames.base("dual-uplink"));
+        assertThat(ds.getMetadata().getName()).isEqualTo(ChildNames.bond("dual-uplink")).startsWith("tandem-bond-");
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement().satisfies(ref -> {
             assertThat(ref.getController()).isTrue();
             assertThat(ref.getKind()).isEqualTo("HostBond");

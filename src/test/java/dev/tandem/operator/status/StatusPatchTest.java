@@ -7,6 +7,7 @@ import dev.tandem.api.v1alpha1.FailoverPairStatus;
 import dev.tandem.api.v1alpha1.MemberStatus;
 import dev.tandem.api.v1alpha1.TransitionRecord;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.zjsonpatch.JsonPatch;
 import org.junit.jupiter.api.Test;
@@ -95,12 +96,17 @@ class StatusPatchTest {
     }
 
     @Test
-    void aFirstStatusIsAddedWhole() throws Exception {
-        FailoverPairStatus desired = status();
-        JsonNode after = applied(null, StatusPatch.between(null, desired, OWNED));
-        assertThat(after.get("virtualRouterId").asInt()).isEqualTo(7);
-        assertThat(after.has("members")).as("members is not owned").isFalse();
+    void aFirstStatusIsAMergePatchSoThatWhatAgentsWroteMeanwhileSurvives() throws Exception {
+        StatusPatch patch = StatusPatch.between(null, status(), OWNED);
+        assertThat(patch.type()).isEqualTo(PatchType.JSON_MERGE);
+        JsonNode status = JSON.readTree(patch.toJson()).get("status");
+        assertThat(status.get("virtualRouterId").asInt()).isEqualTo(7);
+        assertThat(status.has("members")).as("members is not owned, so a merge leaves the agents' entries alone").isFalse();
         assertThat(StatusPatch.between(null, new FailoverPairStatus(), OWNED)).isNull();
+        assertThat(StatusPatch.between(status(), status(), OWNED)).isNull();
+        FailoverPairStatus changed = status();
+        changed.activeMember = "lb-2";
+        assertThat(StatusPatch.between(status(), changed, OWNED).type()).isEqualTo(PatchType.JSON);
     }
 
     @Test
