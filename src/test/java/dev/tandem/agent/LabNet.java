@@ -119,6 +119,20 @@ final class LabNet implements AutoCloseable {
         return "";
     }
 
+    /**
+     * Starts a process inside the node's namespace with extra environment variables; it is killed on close.
+     * {@code ip netns exec} execs the command, so the process's pid is the command's own (SIGTERM and SIGKILL reach it).
+     */
+    Process start(String node, List<String> command, Map<String, String> environment, Path log) throws IOException {
+        List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
+        full.addAll(command);
+        ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(environment);
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
     /** Starts a process inside the node's namespace; it is killed on close. */
     Process start(String node, List<String> command, Path log) throws IOException {
         List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", ns(node)));
@@ -156,6 +170,47 @@ final class LabNet implements AutoCloseable {
             Thread.currentThread().interrupt();
             return new Result(-1, "interrupted");
         }
+    }
+
+    /** Why keepalived cannot be run here as a peer, or null when it can. */
+    static String keepalivedUnavailableReason() {
+        Result r = exec(List.of("keepalived", "--version"));
+        if (r.exit() != 0 && !r.output().contains("Keepalived")) {
+            return "keepalived is not installed (`keepalived --version`: " + r.output().strip() + ")";
+        }
+        return null;
+    }
+
+    /**
+     * Starts keepalived (VRRP only, in the foreground, logging to {@code log}) in the node's namespace with its own
+     * pid files under {@code dir}; it is stopped by its pid on close, before the namespaces go.
+     */
+    Process startKeepalived(String node, Path config, Path dir, Path log) throws IOException {
+        String stem = dir.resolve("keepalived-" + node).toString();
+        return start(node, List.of("keepalived", "-n", "-l", "-D", "-P", "-f", config.toString(),
+                "-p", stem + ".pid", "-r", stem + "-vrrp.pid"), log);
+    }
+
+    /** Sends SIGTERM to a process started here and waits up to {@code seconds} for it to end; true when it ended. */
+    static boolean terminate(Process p, int seconds) {
+        p.destroy();
+        try {
+            return p.waitFor(seconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The nodes whose eth0 holds {@code address} with the given prefix length, e.g. "10.99.7.100/32". */
+    List<String> holders(String addressWithPrefix) {
+        List<String> holders = new ArrayList<>();
+        for (String node : nodes.keySet()) {
+            if (List.of(addresses(node).trim().split("\\s+")).contains(addressWithPrefix)) {
+                holders.add(node);
+            }
+        }
+        return holders;
     }
 
     private String port(String node) {
