@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
@@ -283,7 +284,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         if (patch != null) {
             client.resources(FailoverPair.class).inNamespace(pair.getMetadata().getNamespace())
                     .withName(pair.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(patch.type()), patch.toJson());
+                    .patch(PatchContext.of(patch.isMergePatch() ? PatchType.JSON_MERGE : PatchType.JSON), patch.toJson());
         }
     }
 

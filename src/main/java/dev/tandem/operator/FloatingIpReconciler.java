@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -219,7 +220,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
         if (patch != null) {
             client.resources(FloatingIp.class).inNamespace(fip.getMetadata().getNamespace())
                     .withName(fip.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(patch.type()), patch.toJson());
+                    .patch(PatchContext.of(patch.isMergePatch() ? PatchType.JSON_MERGE : PatchType.JSON), patch.toJson());
         }
     }
 

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -105,7 +106,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
         }
         if (patch != null) {
             client.resources(HostBond.class).withName(bond.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(patch.type()), patch.toJson());
+                    .patch(PatchContext.of(patch.isMergePatch() ? PatchType.JSON_MERGE : PatchType.JSON), patch.toJson());
         }
         announce(bond, bond.getStatus(), next);
         return UpdateControl.<HostBond>noUpdate().rescheduleAfter(config.resyncInterval());

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.util.List;
@@ -75,9 +74,9 @@ public final class StatusPatch {
         return p;
     }
 
-    /** How to send {@link #toJson()}: a JSON Patch, or for a first write a JSON merge patch. */
-    public PatchType type() {
-        return firstStatus != null ? PatchType.JSON_MERGE : PatchType.JSON;
+    /** How to send {@link #toJson()}: true for a JSON merge patch (a first write), false for a JSON Patch. */
+    public boolean isMergePatch() {
+        return firstStatus != null;
     }
 
     /** The patch document. */
