@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -9,13 +10,33 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Roles this build does not have yet say so and start nothing, whatever arguments they get. */
+/**
+ * Roles this build does not have yet say so and start nothing, whatever arguments they get; the agent's modes that it
+ * has say in one line what is missing before they start anything.
+ */
 class NotYetAvailableCommandsTest {
     @Test
-    void theAgentsKubernetesModeSaysItIsNotAvailable() {
+    void theAgentsKubernetesModeNeedsTheNamespaceOfItsPair() {
+        Assumptions.assumeTrue(System.getenv("POD_NAMESPACE") == null, "POD_NAMESPACE is set in this environment");
         Run run = run(new AgentCommand(), "--pair", "web", "--node", "lb-1");
-        assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
-        assertThat(run.err).contains("Kubernetes mode is not available in this build yet").contains("Nothing was started");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).isEqualToIgnoringNewLines("tandem agent: say which namespace FailoverPair web is in, with"
+                + " --namespace NAME or $POD_NAMESPACE");
+    }
+
+    @Test
+    void theAgentsKubernetesModeNeedsItsNode() {
+        Assumptions.assumeTrue(System.getenv("NODE_NAME") == null, "NODE_NAME is set in this environment");
+        Run run = run(new AgentCommand(), "--pair", "web", "--namespace", "tandem-demo");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).contains("tandem agent: say which member this host is, with --node NAME or $NODE_NAME");
+    }
+
+    @Test
+    void theAgentsKubernetesModeNeedsItsPair() {
+        Run run = run(new AgentCommand(), "--node", "lb-1", "--namespace", "tandem-demo");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).contains("tandem agent: say which FailoverPair to run, with --pair NAME");
     }
 
     @Test

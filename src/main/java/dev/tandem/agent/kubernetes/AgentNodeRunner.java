@@ -1,0 +1,26 @@
+package dev.tandem.agent.kubernetes;
+
+import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.election.AgentNode;
+import dev.tandem.agent.election.ElectionListener;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+
+/** The production runner: the election on this host's network, opened on the calling thread. */
+public final class AgentNodeRunner implements ElectionRunner {
+    private static final Logger LOG = Logger.getLogger("dev.tandem.agent");
+
+    @Override
+    public Election open(PairPlan plan, ElectionListener listener) throws IOException {
+        AgentNode node = AgentNode.open(plan, listener);
+        node.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
+        LOG.infof("%s: electing on %s as %s (priority %d, router id %d, adverts every %d0 ms, %s to %s), %d address(es)",
+                plan.pair(), node.loop().interfaceName(), plan.node(), plan.priority(), plan.virtualRouterId(),
+                plan.advertIntervalCentis(), plan.multicast() ? "multicast" : "unicast",
+                plan.multicast() ? "224.0.0.18" : String.join(", ",
+                        plan.peers().stream().map(p -> p.node() + " " + p.address()).toList()),
+                plan.addresses().size());
+        return node.start()::close;
+    }
+}

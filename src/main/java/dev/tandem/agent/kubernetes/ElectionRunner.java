@@ -1,0 +1,27 @@
+package dev.tandem.agent.kubernetes;
+
+import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.election.ElectionListener;
+
+import java.io.IOException;
+
+/**
+ * Opens and starts the election for a plan. In production {@link AgentNodeRunner} opens an
+ * {@link dev.tandem.agent.election.AgentNode} on the calling thread (the DaemonSet's pod uses the host's network);
+ * tests open it inside a network namespace, or use a fake.
+ */
+@FunctionalInterface
+public interface ElectionRunner {
+    /**
+     * @throws IOException naming the interface, socket or address that could not be opened
+     */
+    Election open(PairPlan plan, ElectionListener listener) throws IOException;
+
+    /** A running election. */
+    @FunctionalInterface
+    interface Election extends AutoCloseable {
+        /** Leaves gracefully (priority 0, make-before-break hand-over, addresses removed) and frees everything. */
+        @Override
+        void close();
+    }
+}

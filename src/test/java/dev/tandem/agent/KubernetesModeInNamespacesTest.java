@@ -1,0 +1,138 @@
+package dev.tandem.agent;
+
+import dev.tandem.agent.election.AgentNode;
+import dev.tandem.agent.kubernetes.AgentModeProfile;
+import dev.tandem.agent.kubernetes.AgentTimings;
+import dev.tandem.agent.kubernetes.ClusterFixtures;
+import dev.tandem.agent.kubernetes.ElectionRunner;
+import dev.tandem.agent.kubernetes.KubernetesAgent;
+import dev.tandem.api.v1alpha1.FailoverPair;
+import dev.tandem.api.v1alpha1.FloatingIp;
+import dev.tandem.api.v1alpha1.MemberStatus;
+import dev.tandem.net.NetworkNamespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two agents in Kubernetes mode, as the election DaemonSet runs them, each on a node played by a network namespace,
+ * against the mock API server; the operator's part (router id, member addresses) is played by the test. What a user
+ * sees is the pair's status: who is MASTER, who holds the floating IP, and why it moved.
+ */
+@QuarkusTest
+@TestProfile(AgentModeProfile.class)
+@WithKubernetesTestServer(crud = true)
+class KubernetesModeInNamespacesTest {
+    static final AgentTimings TIMINGS = new AgentTimings(Duration.ofSeconds(1), Duration.ofMillis(200),
+            Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofSeconds(2));
+
+    @Inject
+    KubernetesClient client;
+
+    LabNet lab;
+    String ns;
+    final List<KubernetesAgent> agents = new ArrayList<>();
+
+    @BeforeAll
+    static void needsNamespaces() {
+        String why = LabNet.unavailableReason();
+        if (why != null) {
+            System.out.println("KubernetesModeInNamespacesTest skipped: " + why);
+        }
+        Assumptions.assumeTrue(why == null, why);
+    }
+
+    @AfterEach
+    void tearDown() {
+        agents.forEach(KubernetesAgent::close);
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** The production runner's work, but on a thread inside the node's network namespace. */
+    ElectionRunner inNamespace(String node) {
+        return (plan, listener) -> {
+            AgentNode n;
+            try {
+                n = NetworkNamespace.call(lab.nsPath(node), () -> AgentNode.open(plan, listener));
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("cannot enter the namespace of " + node + ": " + e.getMessage(), e);
+            }
+            return n.start()::close;
+        };
+    }
+
+    KubernetesAgent agent(String node) {
+        KubernetesAgent a = new KubernetesAgent(client, ns, "web", node, inNamespace(node), List.of(), TIMINGS,
+                Clock.systemUTC()).start();
+        agents.add(a);
+        return a;
+    }
+
+    MemberStatus awaitMember(String node, Predicate<MemberStatus> condition) {
+        return await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> ClusterFixtures.member(client, ns, "web", node), m -> m != null && condition.test(m));
+    }
+
+    @Test
+    void thePairElectsReportsAndFailsOverWhenTheMastersLinkIsCut() {
+        lab = LabNet.create(91, "lb1", "lb2");
+        String vip = lab.subnet + "100";
+        ClusterFixtures.installCrds(client);
+        ns = ClusterFixtures.namespace(client);
+        FailoverPair pair = ClusterFixtures.pair(ns, "web", "lb1", "lb2");
+        pair.getSpec().interfaceName = "eth0";
+        pair.getSpec().advertInterval = "50ms";
+        client.resource(pair).create();
+        FloatingIp fip = ClusterFixtures.layer2(ns, "web-vip", vip, "web");
+        fip.getSpec().provider.layer2.announceCount = 3;
+        fip.getSpec().provider.layer2.announceInterval = "20ms";
+        client.resource(fip).create();
+
+        agent("lb1");
+        agent("lb2");
+        // The operator allocates the router id and resolves the members' addresses; then the election starts.
+        ClusterFixtures.resolve(client, ns, "web", 91, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
+
+        MemberStatus lb1 = awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER);
+        assertThat(lb1.holds).containsExactly("web-vip");
+        assertThat(lb1.effectivePriority).isEqualTo(200);
+        MemberStatus lb2 = awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP);
+        assertThat(lb2.holds).isEmpty();
+        assertThat(lab.addresses("lb1")).contains(vip + "/32");
+        assertThat(lab.addresses("lb2")).doesNotContain(vip);
+
+        lab.cut("lb1");
+        MemberStatus taken = awaitMember("lb2", m -> m.state == MemberStatus.State.MASTER);
+        assertThat(taken.reason).isEqualTo("MasterDown");
+        assertThat(taken.holds).containsExactly("web-vip");
+        assertThat(taken.takeoverMillis).as("measured from lb1's last advert").isNotNull().isBetween(100L, 2000L);
+        assertThat(lab.addresses("lb2")).contains(vip + "/32");
+        assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("MasterDown");
+            assertThat(e.getSource().getHost()).isEqualTo("lb2");
+            assertThat(e.getMessage()).startsWith("lb2 became MASTER (MasterDown, took over ");
+        });
+    }
+}
