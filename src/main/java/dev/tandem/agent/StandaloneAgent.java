@@ -1,6 +1,7 @@
 package dev.tandem.agent;
 
 import dev.tandem.agent.election.AgentNode;
+import dev.tandem.api.v1alpha1.TransportSpec;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.Listeners;
 import dev.tandem.agent.election.LoggingListener;
@@ -36,6 +37,11 @@ public final class StandaloneAgent {
         StandaloneResources resources = StandaloneResources.load(file, pairName);
         PairPlan plan = PairPlan.of(resources.pair(), resources.floatingIps(), node, Map.of(),
                 resources.pair().getSpec().virtualRouterId);
+        if (plan.transport() == TransportSpec.Type.udp) {
+            // Never run a pair that asked for authenticated adverts as plain, unauthenticated VRRP.
+            throw new PairPlan.PlanException(List.of("FailoverPair " + plan.pair() + " uses transport udp, which this"
+                    + " build's agent does not have yet; it runs transport vrrp only"));
+        }
         List<ElectionListener> listeners = new ArrayList<>();
         listeners.add(new LoggingListener(plan.pair()));
         if (registry != null) {

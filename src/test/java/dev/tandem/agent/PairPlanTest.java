@@ -95,6 +95,15 @@ class PairPlanTest {
     }
 
     @Test
+    void aStandaloneAgentRefusesAUdpPairRatherThanRunItUnauthenticated() throws IOException {
+        Path f = tmp.resolve("udp.yaml");
+        Files.writeString(f, Files.readString(FILE).replace("  advertInterval: 50ms\n", "  advertInterval: 50ms\n  transport: {type: udp}\n"));
+        assertThatThrownBy(() -> StandaloneAgent.start(f, "lb-1", null, null))
+                .isInstanceOf(PairPlan.PlanException.class)
+                .hasMessageContaining("uses transport udp, which this build's agent does not have yet");
+    }
+
+    @Test
     void anUnreadableFileIsNamed() {
         assertThatThrownBy(() -> StandaloneResources.load(tmp.resolve("absent.yaml"), null))
                 .hasMessageContaining("cannot read").hasMessageContaining("absent.yaml");

@@ -61,6 +61,24 @@ final class AddressSet {
         return failures;
     }
 
+    /** Removes the addresses that {@code keep} does not have; failures are returned, as by {@link #removeAll()}. */
+    List<String> removeAllExcept(AddressSet keep) {
+        List<String> failures = new ArrayList<>();
+        for (PairPlan.Layer2Address a : addresses) {
+            boolean kept = keep.addresses.stream().anyMatch(k -> k.address().equals(a.address())
+                    && keep.interfaceOf(k).equals(interfaceOf(a)));
+            if (kept) {
+                continue;
+            }
+            try {
+                installer.remove(interfaceOf(a), bytes(a.address()), a.prefixLength());
+            } catch (IOException e) {
+                failures.add("cannot remove " + a.address() + " from " + interfaceOf(a) + ": " + e.getMessage());
+            }
+        }
+        return failures;
+    }
+
     /**
      * Removes what a previous run of this agent left behind: this pair's addresses that carry tandem's marking. Other
      * pairs' addresses on the same interface are left alone even though they carry the same marking.

@@ -46,8 +46,12 @@ public final class ElectionLoop implements Runnable {
     private final PairPlan plan;
     private final VirtualRouter router;
     private final VrrpSocket socket;
-    private final AddressSet addresses;
-    private final Announcements announcements;
+    private final AddressInstaller installer;
+    private final Announcer announcer;
+    private final ScheduledExecutorService scheduler;
+    // Replaced together, on the loop thread only, when the pair's FloatingIps change (replaceAddresses).
+    private AddressSet addresses;
+    private Announcements announcements;
     private final ElectionListener listener;
     private final IpAddress self;
     private final List<IpAddress> peers;
@@ -69,6 +73,9 @@ public final class ElectionLoop implements Runnable {
         this.self = IpAddress.parse(plan.selfAddress());
         this.peers = plan.peers().stream().map(p -> IpAddress.parse(p.address())).toList();
         this.group = IpAddress.of(self.isV4() ? VrrpSocket.ipv4Group() : VrrpSocket.ipv6Group());
+        this.installer = installer;
+        this.announcer = announcer;
+        this.scheduler = scheduler;
         this.addresses = new AddressSet(plan.addresses(), socket.interfaceName(), installer);
         this.announcements = new Announcements(addresses, announcer, scheduler, listener);
         List<IpAddress> virtual = plan.addresses().stream()
@@ -88,6 +95,33 @@ public final class ElectionLoop implements Runnable {
     /** Queues work for the loop thread: a function of the current time that returns the router's actions. */
     public void submit(LongFunction<List<Action>> input) {
         inbox.add(input);
+    }
+
+    /**
+     * The pair's floating addresses changed (a FloatingIp was added, changed or deleted) but nothing about the election
+     * did: swap the addresses without a new election. A master installs the new ones at once, announces them and
+     * removes those that went; a backup holds none anyway. (The adverts keep listing the addresses the router started
+     * with; RFC 5798 §6.4.2 lets a peer only count such a mismatch.)
+     */
+    public void replaceAddresses(List<PairPlan.Layer2Address> next) {
+        submit(now -> {
+            AddressSet old = addresses;
+            announcements.cancel();
+            addresses = new AddressSet(next, socket.interfaceName(), installer);
+            announcements = new Announcements(addresses, announcer, scheduler, listener);
+            if (router.state() != RouterState.MASTER) {
+                return List.of();
+            }
+            try {
+                addresses.installAll();
+            } catch (IOException e) {
+                listener.problem(e.getMessage());
+                return router.enterFault(Reason.INTERFACE_DOWN, e.getMessage(), now);
+            }
+            old.removeAllExcept(addresses).forEach(listener::problem);
+            announcements.start();
+            return List.of();
+        });
     }
 
     /** Health changed: a new effective priority, or a fault (see {@link dev.tandem.vrrp.HealthVerdict}). */

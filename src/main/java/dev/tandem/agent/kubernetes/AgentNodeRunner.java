@@ -21,6 +21,18 @@ public final class AgentNodeRunner implements ElectionRunner {
                 plan.multicast() ? "224.0.0.18" : String.join(", ",
                         plan.peers().stream().map(p -> p.node() + " " + p.address()).toList()),
                 plan.addresses().size());
-        return node.start()::close;
+        AgentNode started = node.start();
+        return new Election() {
+            @Override
+            public void close() {
+                started.close();
+            }
+
+            @Override
+            public boolean replaceAddresses(PairPlan next) {
+                started.loop().replaceAddresses(next.addresses());
+                return true;
+            }
+        };
     }
 }

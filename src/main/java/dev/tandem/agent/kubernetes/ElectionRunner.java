@@ -23,5 +23,13 @@ public interface ElectionRunner {
         /** Leaves gracefully (priority 0, make-before-break hand-over, addresses removed) and frees everything. */
         @Override
         void close();
+
+        /**
+         * Takes new floating addresses without a new election, when only they changed. Returns false when this
+         * election cannot, and the caller restarts it instead.
+         */
+        default boolean replaceAddresses(PairPlan next) {
+            return false;
+        }
     }
 }

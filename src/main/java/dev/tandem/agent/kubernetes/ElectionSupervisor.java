@@ -125,6 +125,14 @@ final class ElectionSupervisor implements AutoCloseable {
                 lastNote = null;
                 return;
             }
+            if (changed.equals(List.of("addresses")) && running.replaceAddresses(next)) {
+                // A FloatingIp came, changed or went: no new election, so no failover and back.
+                LOG.infof("%s: the floating addresses changed; updating them without a new election", pairName);
+                plan = next;
+                report.addressesChanged(next);
+                lastNote = null;
+                return;
+            }
             LOG.infof("%s: the configuration changed (%s); restarting the election", pairName, String.join(", ", changed));
             stopElection();
         }

@@ -59,6 +59,14 @@ final class MemberReport implements ElectionListener {
         }
     }
 
+    /** The election took new floating addresses; what this member holds is reported from them from now on. */
+    void addressesChanged(PairPlan plan) {
+        synchronized (this) {
+            this.plan = plan;
+        }
+        changed.run();
+    }
+
     /** This node is no longer a member: its entry is the operator's to remove, so it is not written again. */
     synchronized void stopReporting() {
         reporting = false;

@@ -36,7 +36,7 @@ public class MemberStatus {
     @JsonPropertyDescription("Names of the FloatingIps whose address this member holds now.")
     public java.util.List<String> holds = new java.util.ArrayList<>();
 
-    @JsonPropertyDescription("The address the other members reach this member at, resolved by the operator.")
+    @JsonPropertyDescription("The address this member sends its adverts from, as its agent sees it.")
     public String address;
 
     public MemberStatus() {
