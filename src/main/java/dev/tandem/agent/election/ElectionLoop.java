@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
 
 /**
@@ -40,6 +41,8 @@ public final class ElectionLoop implements Runnable {
      * advert (which follows the new master's gratuitous ARP by microseconds), but no longer than this.
      */
     static final Duration HANDOVER_LIMIT = Duration.ofSeconds(1);
+    /** How long a leaving master still answers after its successor's first advert. */
+    static final Duration HANDOVER_GRACE = Duration.ofMillis(20);
     /** Longest wait between two looks at the queue: bounds how late a health result or a stop is acted on. */
     static final Duration MAX_WAIT = Duration.ofMillis(20);
 
@@ -219,6 +222,9 @@ public final class ElectionLoop implements Runnable {
             }
             int n = socket.receive(buffer, Duration.ofNanos(Math.min(left, MAX_WAIT.toNanos())));
             if (n > 0 && isSuccessorAdvert(n)) {
+                // The successor announced the addresses just before this advert; give the clients' ARP caches a
+                // moment to take it before this member stops answering.
+                LockSupport.parkNanos(HANDOVER_GRACE.toNanos());
                 break;
             }
         }
@@ -292,7 +298,7 @@ public final class ElectionLoop implements Runnable {
     }
 
     private void perform(List<Action> actions, long now) {
-        for (Action action : actions) {
+        for (Action action : takeoverFirst(actions)) {
             switch (action) {
                 case Action.SendAdvert s -> send(s.advert());
                 case Action.BecomeMaster m -> becomeMaster(m, now);
@@ -306,6 +312,21 @@ public final class ElectionLoop implements Runnable {
                 }
             }
         }
+    }
+
+    /**
+     * On a takeover the router asks for its first advert, then the addresses (RFC 5798 §6.4.2 order). A master that is
+     * leaving gracefully lets go of the addresses when it hears that advert, so the addresses and their gratuitous ARP go
+     * first here: by the time the old master stops answering, clients have already been told about the new one.
+     */
+    private static List<Action> takeoverFirst(List<Action> actions) {
+        if (actions.size() < 2 || actions.stream().noneMatch(a -> a instanceof Action.BecomeMaster)) {
+            return actions;
+        }
+        List<Action> ordered = new java.util.ArrayList<>(actions.size());
+        actions.stream().filter(a -> a instanceof Action.BecomeMaster).forEach(ordered::add);
+        actions.stream().filter(a -> !(a instanceof Action.BecomeMaster)).forEach(ordered::add);
+        return ordered;
     }
 
     private void becomeMaster(Action.BecomeMaster m, long now) {
