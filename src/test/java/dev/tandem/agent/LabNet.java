@@ -93,6 +93,24 @@ final class LabNet implements AutoCloseable {
         ip("-n", ns("sw"), "link", "set", port(node), "up");
     }
 
+    /**
+     * Stops or restarts the switch delivering frames whose destination it has not learnt to the node's port, and
+     * learning the node's address there: right after {@link #heal}, frames to the node (e.g. a peer's unicast adverts)
+     * are lost while the node's own frames still go out, as when the node's first advert crosses before its peer's.
+     */
+    void deafen(String node, boolean deaf) {
+        String flag = deaf ? "off" : "on";
+        List<String> command = List.of("bridge", "-n", ns("sw"), "link", "set", "dev", port(node), "learning", flag,
+                "flood", flag);
+        Result r = exec(command);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
+        }
+        if (deaf) {
+            exec(List.of("bridge", "-n", ns("sw"), "fdb", "flush", "dev", port(node)));
+        }
+    }
+
     /** The addresses on the node's eth0, e.g. "10.99.7.1/24 10.99.7.100/32". */
     String addresses(String node) {
         return ip("-n", ns(node), "-br", "addr", "show", "dev", "eth0");
