@@ -87,7 +87,10 @@ public class AgentCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(agent::close));
             Quarkus.waitForExit();
             return 0;
-        } catch (MissingCapabilitiesException | IllegalArgumentException | PairPlan.PlanException | IOException e) {
+        } catch (MissingCapabilitiesException e) {
+            System.err.println(e.getMessage()); // already reads "tandem agent needs ..."
+            return CONFIG;
+        } catch (IllegalArgumentException | PairPlan.PlanException | IOException e) {
             System.err.println("tandem agent: " + e.getMessage());
             return CONFIG;
         }
@@ -104,7 +107,7 @@ public class AgentCommand implements Callable<Integer> {
         try {
             Capabilities.ofThisProcess().requireAgentCapabilities();
         } catch (MissingCapabilitiesException e) {
-            System.err.println("tandem agent: " + e.getMessage());
+            System.err.println(e.getMessage()); // already reads "tandem agent needs ..."
             return CONFIG;
         }
         KubernetesClient kubernetes = client.get();

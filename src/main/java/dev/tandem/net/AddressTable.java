@@ -102,6 +102,25 @@ public final class AddressTable implements AddressInstaller, Closeable {
     }
 
     /**
+     * Whether the interface is up and has a carrier (IFF_UP and IFF_LOWER_UP): a cut cable or a switch port that went
+     * down clears it.
+     *
+     * @throws InterfaceNotFoundException when the interface does not exist (any more)
+     */
+    public boolean hasCarrier(String interfaceName) throws IOException {
+        try {
+            ByteBuffer reply = netlink.single(NetlinkMessages.getLink(netlink.nextSequence(), interfaceName),
+                    "netlink RTM_GETLINK", interfaceName);
+            return NetlinkMessages.link(reply).hasCarrier();
+        } catch (ErrnoException e) {
+            if (e.errno() == ErrnoException.ENODEV) {
+                throw new InterfaceNotFoundException(interfaceName, linkNames());
+            }
+            throw e;
+        }
+    }
+
+    /**
      * The interface's index in this table's namespace.
      *
      * @throws InterfaceNotFoundException listing the interfaces of that namespace

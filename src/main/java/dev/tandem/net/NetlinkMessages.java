@@ -64,7 +64,14 @@ final class NetlinkMessages {
     }
 
     /** The part of RTM_NEWLINK a caller needs. */
-    record Link(int index, String name, byte[] hardwareAddress) {
+    record Link(int index, String name, byte[] hardwareAddress, int flags) {
+        static final int IFF_UP = 0x1;
+        static final int IFF_LOWER_UP = 0x10000;
+
+        /** Administratively up and with a carrier: frames can leave and arrive. */
+        boolean hasCarrier() {
+            return (flags & IFF_UP) != 0 && (flags & IFF_LOWER_UP) != 0;
+        }
     }
 
     private NetlinkMessages() {
@@ -195,6 +202,7 @@ final class NetlinkMessages {
     /** The index, name and MAC of an RTM_NEWLINK message. */
     static Link link(ByteBuffer message) {
         int index = message.getInt(NLMSG_HDRLEN + 4);
+        int flags = message.getInt(NLMSG_HDRLEN + 8); // struct ifinfomsg: family, pad, type, index, flags, change
         String name = "";
         byte[] mac = new byte[0];
         for (Attribute attribute : attributes(message, NLMSG_HDRLEN + IFINFOMSG_SIZE)) {
@@ -204,7 +212,7 @@ final class NetlinkMessages {
                 mac = attribute.bytes();
             }
         }
-        return new Link(index, name, mac);
+        return new Link(index, name, mac, flags);
     }
 
     /** One {@code struct rtattr} and its payload. */

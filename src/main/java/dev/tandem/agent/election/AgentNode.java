@@ -34,7 +34,7 @@ public final class AgentNode implements AutoCloseable {
         this.table = table;
         this.announcer = announcer;
         this.scheduler = scheduler;
-        this.loop = new ElectionLoop(plan, socket, table, announcer, scheduler, listener);
+        this.loop = new ElectionLoop(plan, socket, table, announcer, scheduler, listener, table::hasCarrier);
         this.leftovers = loop.removeLeftovers();
         this.health = new HealthMonitor(plan.healthChecks(), plan.priority(), scheduler, loop, listener);
     }

@@ -37,6 +37,13 @@ import java.util.function.LongFunction;
  */
 public final class ElectionLoop implements Runnable {
     /**
+     * How often the election interface's carrier is checked. A member whose cable is cut cannot hear that it lost
+     * mastership; going to FAULT at once (as keepalived does on carrier loss) means it releases the addresses and, when
+     * the cable returns, comes back through BACKUP and announces again if it wins, instead of staying a silent MASTER
+     * while clients still point at the member that took over meanwhile.
+     */
+    static final Duration CARRIER_CHECK = Duration.ofMillis(50);
+    /**
      * Make-before-break on a graceful stop: a leaving master keeps its addresses until it hears the new master's first
      * advert (which follows the new master's gratuitous ARP by microseconds), but no longer than this.
      */
@@ -50,6 +57,9 @@ public final class ElectionLoop implements Runnable {
     private final VirtualRouter router;
     private final VrrpSocket socket;
     private final AddressInstaller installer;
+    private final CarrierProbe carrier;
+    private long lastCarrierCheckNanos = Long.MIN_VALUE;
+    private boolean carrierLost;
     private final Announcer announcer;
     private final ScheduledExecutorService scheduler;
     // Replaced together, on the loop thread only, when the pair's FloatingIps change (replaceAddresses).
@@ -68,8 +78,15 @@ public final class ElectionLoop implements Runnable {
     private long lastAdvertFromMasterNanos = Long.MIN_VALUE;
     private long lastRivalAnnounceNanos = Long.MIN_VALUE;
 
+    /** Reports whether an interface has a carrier; the agent's is {@code AddressTable::hasCarrier}. */
+    @FunctionalInterface
+    public interface CarrierProbe {
+        boolean hasCarrier(String interfaceName) throws IOException;
+    }
+
     public ElectionLoop(PairPlan plan, VrrpSocket socket, AddressInstaller installer, Announcer announcer,
-                        ScheduledExecutorService scheduler, ElectionListener listener) {
+                        ScheduledExecutorService scheduler, ElectionListener listener, CarrierProbe carrier) {
+        this.carrier = carrier;
         this.plan = plan;
         this.socket = socket;
         this.listener = listener;
@@ -192,6 +209,7 @@ public final class ElectionLoop implements Runnable {
                 if (due.isPresent() && due.getAsLong() - now <= 0) {
                     perform(router.onTick(now), now);
                 }
+                checkCarrier(now);
             }
             drainInbox();
             awaitSuccessor();
@@ -204,6 +222,26 @@ public final class ElectionLoop implements Runnable {
         } finally {
             announcements.cancel();
             stopped.countDown();
+        }
+    }
+
+    private void checkCarrier(long now) {
+        if (lastCarrierCheckNanos != Long.MIN_VALUE && now - lastCarrierCheckNanos < CARRIER_CHECK.toNanos()) {
+            return;
+        }
+        lastCarrierCheckNanos = now;
+        boolean up;
+        try {
+            up = carrier.hasCarrier(socket.interfaceName());
+        } catch (IOException e) {
+            up = false;
+        }
+        if (!up && !carrierLost) {
+            carrierLost = true;
+            perform(router.enterFault(Reason.INTERFACE_DOWN, socket.interfaceName() + " has no carrier", now), now);
+        } else if (up && carrierLost) {
+            carrierLost = false;
+            perform(router.leaveFault(Reason.INTERFACE_DOWN, now), now);
         }
     }
 
