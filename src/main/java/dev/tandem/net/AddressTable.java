@@ -108,16 +108,7 @@ public final class AddressTable implements AddressInstaller, Closeable {
      * @throws InterfaceNotFoundException when the interface does not exist (any more)
      */
     public boolean hasCarrier(String interfaceName) throws IOException {
-        try {
-            ByteBuffer reply = netlink.single(NetlinkMessages.getLink(netlink.nextSequence(), interfaceName),
-                    "netlink RTM_GETLINK", interfaceName);
-            return NetlinkMessages.link(reply).hasCarrier();
-        } catch (ErrnoException e) {
-            if (e.errno() == ErrnoException.ENODEV) {
-                throw new InterfaceNotFoundException(interfaceName, linkNames());
-            }
-            throw e;
-        }
+        return link(interfaceName).hasCarrier();
     }
 
     /**
@@ -126,6 +117,11 @@ public final class AddressTable implements AddressInstaller, Closeable {
      * @throws InterfaceNotFoundException listing the interfaces of that namespace
      */
     public int indexOf(String interfaceName) throws IOException {
+        return link(interfaceName).index();
+    }
+
+    /** The interface as RTM_GETLINK describes it; a missing one is an error that lists those that exist. */
+    private NetlinkMessages.Link link(String interfaceName) throws IOException {
         if (interfaceName == null || interfaceName.isEmpty()) {
             throw new IllegalArgumentException("interface name must not be empty");
         }
@@ -135,7 +131,7 @@ public final class AddressTable implements AddressInstaller, Closeable {
         try {
             ByteBuffer reply = netlink.single(NetlinkMessages.getLink(netlink.nextSequence(), interfaceName),
                     "netlink RTM_GETLINK", interfaceName);
-            return NetlinkMessages.link(reply).index();
+            return NetlinkMessages.link(reply);
         } catch (ErrnoException e) {
             if (e.errno() == ErrnoException.ENODEV) {
                 throw new InterfaceNotFoundException(interfaceName, linkNames());

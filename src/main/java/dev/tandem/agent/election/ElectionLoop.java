@@ -271,8 +271,7 @@ public final class ElectionLoop implements Runnable {
     }
 
     private boolean isSuccessorAdvert(int length) {
-        DecodeResult result = self.isV4() ? AdvertCodec.decodeIpv4Packet(buffer, 0, length) : decodeIpv6(length);
-        return result instanceof DecodeResult.Accepted a && a.advert().vrid() == plan.virtualRouterId()
+        return decode(length) instanceof DecodeResult.Accepted a && a.advert().vrid() == plan.virtualRouterId()
                 && a.advert().priority() > 0 && !a.source().equals(self);
     }
 
@@ -285,10 +284,7 @@ public final class ElectionLoop implements Runnable {
     }
 
     private void receive(int length, long now) {
-        DecodeResult result = self.isV4()
-                ? AdvertCodec.decodeIpv4Packet(buffer, 0, length)
-                : decodeIpv6(length);
-        switch (result) {
+        switch (decode(length)) {
             case DecodeResult.Rejected r -> listener.advertRejected(r.reason(), r.message());
             case DecodeResult.Accepted a -> {
                 Advert advert = a.advert();
@@ -323,6 +319,10 @@ public final class ElectionLoop implements Runnable {
         }
         lastRivalAnnounceNanos = now;
         announcements.start();
+    }
+
+    private DecodeResult decode(int length) {
+        return self.isV4() ? AdvertCodec.decodeIpv4Packet(buffer, 0, length) : decodeIpv6(length);
     }
 
     /** The IPv6 socket hands over a rebuilt 40-byte header (hop limit, source, destination) before the message. */
