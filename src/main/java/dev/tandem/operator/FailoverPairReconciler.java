@@ -12,14 +12,12 @@ import dev.tandem.operator.children.AuthSecret;
 import dev.tandem.operator.children.ChildNames;
 import dev.tandem.operator.children.ElectionDaemonSet;
 import dev.tandem.operator.status.Blocker;
-import dev.tandem.operator.status.Conditions;
 import dev.tandem.operator.status.PairObservation;
 import dev.tandem.operator.status.PairStatusAggregator;
 import dev.tandem.operator.status.StatusPatch;
 import dev.tandem.validation.FailoverPairValidator;
 import dev.tandem.validation.FloatingIpValidator;
 import dev.tandem.validation.SpecProblem;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -83,6 +81,8 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
     ChildApplier children;
     @Inject
     EventRecorder events;
+    @Inject
+    ReadinessReport readiness;
     @Inject
     OperatorMetrics metrics;
     @Inject
@@ -290,19 +290,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
 
     /** Events for what changed: readiness and the active member. */
     private void announce(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next) {
-        Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
-        Condition after = Conditions.find(next.conditions, Conditions.READY);
-        if (after != null) {
-            metrics.ready(pair, "True".equals(after.getStatus()), after.getReason());
-        }
-        if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason())
-                || !Objects.equals(before.getMessage(), after.getMessage()))) {
-            if ("True".equals(after.getStatus())) {
-                events.normal(pair, after.getReason(), after.getMessage());
-            } else {
-                events.warning(pair, after.getReason(), after.getMessage());
-            }
-        }
+        readiness.report(pair, previous == null ? null : previous.conditions, next.conditions, true);
         String from = previous == null ? null : previous.activeMember;
         if (!Objects.equals(from, next.activeMember) && next.activeMember != null) {
             metrics.activeMemberChanged(pair);

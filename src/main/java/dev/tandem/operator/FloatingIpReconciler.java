@@ -8,14 +8,12 @@ import dev.tandem.api.v1alpha1.MemberSpec;
 import dev.tandem.api.v1alpha1.ProviderSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
 import dev.tandem.operator.status.Blocker;
-import dev.tandem.operator.status.Conditions;
 import dev.tandem.operator.status.FloatingIpObservation;
 import dev.tandem.operator.status.FloatingIpStatusAggregator;
 import dev.tandem.operator.status.StatusPatch;
 import dev.tandem.validation.FloatingIpValidator;
 import dev.tandem.validation.IpAddresses;
 import dev.tandem.validation.SpecProblem;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -65,6 +63,8 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
     OperatorConfig config;
     @Inject
     EventRecorder events;
+    @Inject
+    ReadinessReport readiness;
     @Inject
     OperatorMetrics metrics;
     @Inject
@@ -225,18 +225,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
     }
 
     private void announce(FloatingIp fip, FloatingIpStatus previous, FloatingIpStatus next) {
-        Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
-        Condition after = Conditions.find(next.conditions, Conditions.READY);
-        if (after != null) {
-            metrics.ready(fip, "True".equals(after.getStatus()), after.getReason());
-        }
-        if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason()))) {
-            if ("True".equals(after.getStatus())) {
-                events.normal(fip, after.getReason(), after.getMessage());
-            } else {
-                events.warning(fip, after.getReason(), after.getMessage());
-            }
-        }
+        readiness.report(fip, previous == null ? null : previous.conditions, next.conditions, false);
         if (next.lastMove != null && (previous == null || previous.lastMove == null
                 || !Objects.equals(previous.lastMove.time, next.lastMove.time))) {
             events.normal(fip, "Moved", address(fip) + " moved " + (next.lastMove.from == null ? "" : "from "

@@ -6,13 +6,11 @@ import dev.tandem.operator.children.AgentSettings;
 import dev.tandem.operator.children.BondDaemonSet;
 import dev.tandem.operator.children.ChildNames;
 import dev.tandem.operator.status.Blocker;
-import dev.tandem.operator.status.Conditions;
 import dev.tandem.operator.status.HostBondObservation;
 import dev.tandem.operator.status.HostBondStatusAggregator;
 import dev.tandem.operator.status.StatusPatch;
 import dev.tandem.validation.HostBondValidator;
 import dev.tandem.validation.SpecProblem;
-import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -38,7 +36,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.stream.Collectors;
 
 /** Reconciles a HostBond: validate, run its agent DaemonSet on the matching nodes, aggregate the nodes' reports. */
@@ -57,7 +54,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
     @Inject
     ChildApplier children;
     @Inject
-    EventRecorder events;
+    ReadinessReport readiness;
     @Inject
     OperatorMetrics metrics;
     @Inject
@@ -108,7 +105,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
             client.resources(HostBond.class).withName(bond.getMetadata().getName()).subresource("status")
                     .patch(PatchContext.of(patch.isMergePatch() ? PatchType.JSON_MERGE : PatchType.JSON), patch.toJson());
         }
-        announce(bond, bond.getStatus(), next);
+        readiness.report(bond, bond.getStatus() == null ? null : bond.getStatus().conditions, next.conditions, false);
         return UpdateControl.<HostBond>noUpdate().rescheduleAfter(config.resyncInterval());
     }
 
@@ -128,20 +125,5 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
                 .map(n -> n.getMetadata().getName())
                 .sorted()
                 .toList();
-    }
-
-    private void announce(HostBond bond, HostBondStatus previous, HostBondStatus next) {
-        Condition before = previous == null ? null : Conditions.find(previous.conditions, Conditions.READY);
-        Condition after = Conditions.find(next.conditions, Conditions.READY);
-        if (after != null) {
-            metrics.ready(bond, "True".equals(after.getStatus()), after.getReason());
-        }
-        if (after != null && (before == null || !Objects.equals(before.getReason(), after.getReason()))) {
-            if ("True".equals(after.getStatus())) {
-                events.normal(bond, after.getReason(), after.getMessage());
-            } else {
-                events.warning(bond, after.getReason(), after.getMessage());
-            }
-        }
     }
 }
