@@ -70,27 +70,7 @@ class AgentProcessIT {
         // Readable by an unprivileged user too (the capability case runs as nobody).
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path file = tmp.resolve("pair.yaml");
-        Files.writeString(file, """
-                apiVersion: tandem.dev/v1alpha1
-                kind: FailoverPair
-                metadata: {name: web}
-                spec:
-                  virtualRouterId: 63
-                  advertInterval: 50ms
-                  interface: %s
-                  members:
-                    - {node: lb1, priority: 150, address: %s}
-                    - {node: lb2, priority: 100, address: %s}
-                ---
-                apiVersion: tandem.dev/v1alpha1
-                kind: FloatingIp
-                metadata: {name: web-vip}
-                spec:
-                  address: %s
-                  failoverPairRef: {name: web}
-                  provider:
-                    layer2: {announceCount: 3, announceInterval: 20ms}
-                """.formatted(interfaceName, lab.subnet + "1", lab.subnet + "2", vip()));
+        Files.writeString(file, lab.webPair(63, interfaceName, ""));
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         return file;
     }

@@ -68,28 +68,7 @@ class ElectionInNamespacesTest {
 
     /** Each member reads its own file, as standalone hosts do; the files may differ, e.g. in a check's path. */
     Path resources(String fileName, String extraPairSpec) throws Exception {
-        String yaml = """
-                apiVersion: tandem.dev/v1alpha1
-                kind: FailoverPair
-                metadata: {name: web}
-                spec:
-                  virtualRouterId: 61
-                  advertInterval: 50ms
-                  interface: eth0
-                  members:
-                    - {node: lb1, priority: 150, address: %s}
-                    - {node: lb2, priority: 100, address: %s}
-                %s
-                ---
-                apiVersion: tandem.dev/v1alpha1
-                kind: FloatingIp
-                metadata: {name: web-vip}
-                spec:
-                  address: %s
-                  failoverPairRef: {name: web}
-                  provider:
-                    layer2: {announceCount: 3, announceInterval: 20ms}
-                """.formatted(lab.address("lb1"), lab.address("lb2"), extraPairSpec.indent(2).stripTrailing(), vip());
+        String yaml = lab.webPair(61, "eth0", extraPairSpec);
         Path file = tmp.resolve(fileName);
         Files.writeString(file, yaml);
         return file;

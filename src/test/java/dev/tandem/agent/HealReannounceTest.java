@@ -70,27 +70,7 @@ class HealReannounceTest {
         lab = LabNet.create(86, "lb1", "lb2", "client");
         String vip = lab.subnet + "100";
         Path file = tmp.resolve("pair.yaml");
-        Files.writeString(file, """
-                apiVersion: tandem.dev/v1alpha1
-                kind: FailoverPair
-                metadata: {name: web}
-                spec:
-                  virtualRouterId: 64
-                  advertInterval: 50ms
-                  interface: eth0
-                  members:
-                    - {node: lb1, priority: 150, address: %s}
-                    - {node: lb2, priority: 100, address: %s}
-                ---
-                apiVersion: tandem.dev/v1alpha1
-                kind: FloatingIp
-                metadata: {name: web-vip}
-                spec:
-                  address: %s
-                  failoverPairRef: {name: web}
-                  provider:
-                    layer2: {announceCount: 3, announceInterval: 20ms}
-                """.formatted(lab.address("lb1"), lab.address("lb2"), vip));
+        Files.writeString(file, lab.webPair(64, "eth0", ""));
         AgentNode lb1 = start("lb1", file);
         AgentNode lb2 = start("lb2", file);
         await().atMost(Duration.ofSeconds(5)).until(() -> lb1.loop().state() == RouterState.MASTER

@@ -72,6 +72,38 @@ final class LabNet implements AutoCloseable {
         nodes.put(node, address);
     }
 
+    /**
+     * The resources of the tests' pair "web": lb1 (priority 150) at .1 and lb2 (priority 100) at .2 of this lab's
+     * subnet, 50 ms adverts, and the layer-2 FloatingIp "web-vip" at .100.
+     *
+     * @param extraPairSpec more lines of the pair's spec (indented as its fields), or ""
+     */
+    String webPair(int virtualRouterId, String interfaceName, String extraPairSpec) {
+        return """
+                apiVersion: tandem.dev/v1alpha1
+                kind: FailoverPair
+                metadata: {name: web}
+                spec:
+                  virtualRouterId: %d
+                  advertInterval: 50ms
+                  interface: %s
+                  members:
+                    - {node: lb1, priority: 150, address: %s}
+                    - {node: lb2, priority: 100, address: %s}
+                %s
+                ---
+                apiVersion: tandem.dev/v1alpha1
+                kind: FloatingIp
+                metadata: {name: web-vip}
+                spec:
+                  address: %s
+                  failoverPairRef: {name: web}
+                  provider:
+                    layer2: {announceCount: 3, announceInterval: 20ms}
+                """.formatted(virtualRouterId, interfaceName, subnet + "1", subnet + "2",
+                extraPairSpec.indent(2).stripTrailing(), subnet + "100");
+    }
+
     String ns(String node) {
         return "tdm" + id + node;
     }
