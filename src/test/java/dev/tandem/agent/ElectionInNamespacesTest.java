@@ -9,7 +9,6 @@ import dev.tandem.vrrp.Reason;
 import dev.tandem.vrrp.RouterState;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +40,7 @@ class ElectionInNamespacesTest {
 
     @BeforeAll
     static void needsNamespaces() {
-        String why = LabNet.unavailableReason();
-        if (why != null) {
-            System.out.println("ElectionInNamespacesTest skipped: " + why);
-        }
-        Assumptions.assumeTrue(why == null, why);
+        LabNet.assumeAvailable("ElectionInNamespacesTest");
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import dev.tandem.net.NetworkNamespace;
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.RouterState;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +38,7 @@ class HealReannounceTest {
 
     @BeforeAll
     static void needsNamespaces() {
-        String why = LabNet.unavailableReason();
-        Assumptions.assumeTrue(why == null, why);
+        LabNet.assumeAvailable("HealReannounceTest");
     }
 
     @AfterEach

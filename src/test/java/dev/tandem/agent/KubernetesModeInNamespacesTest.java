@@ -1,5 +1,7 @@
 package dev.tandem.agent;
 
+import dev.tandem.operator.TestResources;
+
 import dev.tandem.agent.election.AgentNode;
 import dev.tandem.agent.kubernetes.AgentModeProfile;
 import dev.tandem.agent.kubernetes.AgentTimings;
@@ -16,7 +18,6 @@ import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -53,11 +54,7 @@ class KubernetesModeInNamespacesTest {
 
     @BeforeAll
     static void needsNamespaces() {
-        String why = LabNet.unavailableReason();
-        if (why != null) {
-            System.out.println("KubernetesModeInNamespacesTest skipped: " + why);
-        }
-        Assumptions.assumeTrue(why == null, why);
+        LabNet.assumeAvailable("KubernetesModeInNamespacesTest");
     }
 
     @AfterEach
@@ -101,11 +98,11 @@ class KubernetesModeInNamespacesTest {
         String vip = lab.subnet + "100";
         ClusterFixtures.installCrds(client);
         ns = ClusterFixtures.namespace(client);
-        FailoverPair pair = ClusterFixtures.pair(ns, "web", "lb1", "lb2");
+        FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
         pair.getSpec().interfaceName = "eth0";
         pair.getSpec().advertInterval = "50ms";
         client.resource(pair).create();
-        FloatingIp fip = ClusterFixtures.layer2(ns, "web-vip", vip, "web");
+        FloatingIp fip = TestResources.layer2(ns, "web-vip", vip, "web");
         fip.getSpec().provider.layer2.announceCount = 3;
         fip.getSpec().provider.layer2.announceInterval = "20ms";
         client.resource(fip).create();

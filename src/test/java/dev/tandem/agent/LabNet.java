@@ -41,6 +41,15 @@ final class LabNet implements AutoCloseable {
         return null;
     }
 
+    /** Skips the calling test class when the lab cannot run here, and says why in the test output. */
+    static void assumeAvailable(String testClass) {
+        String why = unavailableReason();
+        if (why != null) {
+            System.out.println(testClass + " skipped: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+    }
+
     /** Creates the switch and the nodes; node i gets the address subnet.(i+1). */
     static LabNet create(int subnetIndex, String... nodeNames) {
         LabNet lab = new LabNet(subnetIndex);

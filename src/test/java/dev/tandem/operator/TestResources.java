@@ -38,7 +38,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Builders for the objects the operator tests create. */
-final class TestResources {
+public final class TestResources {
     private TestResources() {
     }
 
@@ -59,7 +59,7 @@ final class TestResources {
                 .build()).create();
     }
 
-    static FailoverPair pair(String namespace, String name, String... nodes) {
+    public static FailoverPair pair(String namespace, String name, String... nodes) {
         FailoverPair pair = new FailoverPair();
         pair.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         FailoverPairSpec spec = new FailoverPairSpec();
@@ -72,7 +72,7 @@ final class TestResources {
         return pair;
     }
 
-    static FloatingIp layer2(String namespace, String name, String address, String pair) {
+    public static FloatingIp layer2(String namespace, String name, String address, String pair) {
         FloatingIp fip = new FloatingIp();
         fip.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
         FloatingIpSpec spec = new FloatingIpSpec();

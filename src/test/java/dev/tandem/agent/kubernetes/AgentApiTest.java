@@ -1,5 +1,7 @@
 package dev.tandem.agent.kubernetes;
 
+import dev.tandem.operator.TestResources;
+
 import dev.tandem.api.v1alpha1.FailoverPair;
 import dev.tandem.api.v1alpha1.MemberStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,7 +41,7 @@ class AgentApiTest {
     void setUp() {
         ClusterFixtures.installCrds(client);
         ns = ClusterFixtures.namespace(client);
-        client.resource(ClusterFixtures.pair(ns, "web", "lb-1", "lb-2")).create();
+        client.resource(TestResources.pair(ns, "web", "lb-1", "lb-2")).create();
         api = new AgentApi(client, ns, "web", Duration.ofSeconds(2));
     }
 

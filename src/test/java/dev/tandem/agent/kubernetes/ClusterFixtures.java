@@ -52,32 +52,6 @@ public final class ClusterFixtures {
         return ns;
     }
 
-    /** A pair of the given members, priorities 200, 150, ... in order. */
-    public static FailoverPair pair(String namespace, String name, String... nodes) {
-        FailoverPair pair = new FailoverPair();
-        pair.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-        FailoverPairSpec spec = new FailoverPairSpec();
-        int priority = 200;
-        for (String n : nodes) {
-            spec.members.add(new MemberSpec(n, priority));
-            priority -= 50;
-        }
-        pair.setSpec(spec);
-        return pair;
-    }
-
-    public static FloatingIp layer2(String namespace, String name, String address, String pair) {
-        FloatingIp fip = new FloatingIp();
-        fip.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
-        FloatingIpSpec spec = new FloatingIpSpec();
-        spec.address = address;
-        spec.failoverPairRef = new LocalObjectRef(pair);
-        spec.provider = new ProviderSpec();
-        spec.provider.layer2 = new LayerTwoSpec();
-        fip.setSpec(spec);
-        return fip;
-    }
-
     /**
      * What the operator does for the agents: writes status.virtualRouterId and status.memberAddresses with a JSON
      * Patch (the mock server appends lists in merge patches), leaving the agents' entries alone.

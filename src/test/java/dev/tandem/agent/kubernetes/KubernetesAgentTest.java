@@ -1,5 +1,7 @@
 package dev.tandem.agent.kubernetes;
 
+import dev.tandem.operator.TestResources;
+
 import dev.tandem.agent.PairPlan;
 import dev.tandem.api.v1alpha1.ExecCheckSpec;
 import dev.tandem.api.v1alpha1.FailoverPair;
@@ -74,13 +76,13 @@ class KubernetesAgentTest {
     }
 
     FailoverPair createPair(HealthCheckSpec... checks) {
-        FailoverPair pair = ClusterFixtures.pair(ns, "web", "lb-1", "lb-2");
+        FailoverPair pair = TestResources.pair(ns, "web", "lb-1", "lb-2");
         pair.getSpec().healthChecks = new ArrayList<>(List.of(checks));
         return client.resource(pair).create();
     }
 
     FloatingIp createFip(String name, String address) {
-        return client.resource(ClusterFixtures.layer2(ns, name, address, "web")).create();
+        return client.resource(TestResources.layer2(ns, name, address, "web")).create();
     }
 
     /**
@@ -163,7 +165,7 @@ class KubernetesAgentTest {
         assertThat(elections.last().plan.addresses()).extracting(PairPlan.Layer2Address::floatingIp)
                 .containsExactly("web-vip", "web-vip-2");
         // One of another pair is not.
-        client.resource(ClusterFixtures.layer2(ns, "other-vip", "192.0.2.200", "other")).create();
+        client.resource(TestResources.layer2(ns, "other-vip", "192.0.2.200", "other")).create();
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> elections.opened.size() == 3);
     }
 
@@ -260,7 +262,7 @@ class KubernetesAgentTest {
     @Test
     void aFloatingIpBeingDeletedIsReleasedAndNoLongerHeld() {
         createPair();
-        FloatingIp leaving = ClusterFixtures.layer2(ns, "vip-a", "192.0.2.100", "web");
+        FloatingIp leaving = TestResources.layer2(ns, "vip-a", "192.0.2.100", "web");
         // Stands for the operator's finalizer, which keeps the object until no member holds the address.
         leaving.getMetadata().setFinalizers(List.of("tandem.dev/test-release"));
         client.resource(leaving).create();
@@ -314,7 +316,7 @@ class KubernetesAgentTest {
         assertThat(election.closed).as("the election keeps its last configuration").isFalse();
         assertThat(elections.opened).hasSize(1);
 
-        FailoverPair again = ClusterFixtures.pair(ns, "web", "lb-1", "lb-2");
+        FailoverPair again = TestResources.pair(ns, "web", "lb-1", "lb-2");
         again.getSpec().healthChecks = pair.getSpec().healthChecks;
         client.resource(again).create();
         ClusterFixtures.resolve(client, ns, "web", 42, ADDRESSES);
@@ -369,7 +371,7 @@ class KubernetesAgentTest {
 
     @Test
     void aPairOnTheUdpTransportIsNotElectedOverUnauthenticatedVrrp() {
-        FailoverPair pair = ClusterFixtures.pair(ns, "web", "lb-1", "lb-2");
+        FailoverPair pair = TestResources.pair(ns, "web", "lb-1", "lb-2");
         pair.getSpec().transport = new TransportSpec();
         pair.getSpec().transport.type = TransportSpec.Type.udp;
         client.resource(pair).create();
@@ -399,7 +401,7 @@ class KubernetesAgentTest {
 
     @Test
     void aNodeRemovedFromTheMembersLeavesTheElection() {
-        FailoverPair pair = ClusterFixtures.pair(ns, "web", "lb-1", "lb-2", "lb-3");
+        FailoverPair pair = TestResources.pair(ns, "web", "lb-1", "lb-2", "lb-3");
         client.resource(pair).create();
         ClusterFixtures.resolve(client, ns, "web", 42, Map.of("lb-1", "192.0.2.11", "lb-2", "192.0.2.12",
                 "lb-3", "192.0.2.13"));

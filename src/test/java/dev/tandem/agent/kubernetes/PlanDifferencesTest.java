@@ -1,5 +1,7 @@
 package dev.tandem.agent.kubernetes;
 
+import dev.tandem.operator.TestResources;
+
 import dev.tandem.agent.PairPlan;
 import dev.tandem.api.v1alpha1.FailoverPair;
 import dev.tandem.api.v1alpha1.FloatingIp;
@@ -22,7 +24,7 @@ class PlanDifferencesTest {
     }
 
     static FailoverPair pairWithCheck() {
-        FailoverPair pair = ClusterFixtures.pair("demo", "web", "lb-1", "lb-2");
+        FailoverPair pair = TestResources.pair("demo", "web", "lb-1", "lb-2");
         pair.getSpec().healthChecks = List.of(KubernetesAgentTest.haproxyCheck(50));
         return pair;
     }
@@ -34,7 +36,7 @@ class PlanDifferencesTest {
     @Test
     void theSameResourcesReadTwiceGiveTheSamePlan() {
         FailoverPair pair = pairWithCheck();
-        FloatingIp fip = ClusterFixtures.layer2("demo", "web-vip", "192.0.2.100", "web");
+        FloatingIp fip = TestResources.layer2("demo", "web-vip", "192.0.2.100", "web");
         PairPlan a = plan(read(pair), List.of(fip));
         PairPlan b = plan(read(pair), List.of(fip));
         assertThat(a).as("HealthCheckSpec compares by identity, so the record's equals is not enough").isNotEqualTo(b);
@@ -49,15 +51,15 @@ class PlanDifferencesTest {
         HealthCheckSpec check = changed.getSpec().healthChecks.getFirst();
         check.weight = 60;
         PairPlan a = plan(read(pair), List.of());
-        PairPlan b = plan(changed, List.of(ClusterFixtures.layer2("demo", "web-vip", "192.0.2.100", "web")));
+        PairPlan b = plan(changed, List.of(TestResources.layer2("demo", "web-vip", "192.0.2.100", "web")));
         assertThat(PlanDifferences.between(a, b)).containsExactly("priority", "healthChecks", "addresses");
     }
 
     @Test
     void floatingIpsBeingDeletedAndTheCachesOrderDoNotCount() {
-        FloatingIp a = ClusterFixtures.layer2("demo", "vip-a", "192.0.2.100", "web");
-        FloatingIp b = ClusterFixtures.layer2("demo", "vip-b", "192.0.2.101", "web");
-        FloatingIp leaving = ClusterFixtures.layer2("demo", "vip-c", "192.0.2.102", "web");
+        FloatingIp a = TestResources.layer2("demo", "vip-a", "192.0.2.100", "web");
+        FloatingIp b = TestResources.layer2("demo", "vip-b", "192.0.2.101", "web");
+        FloatingIp leaving = TestResources.layer2("demo", "vip-c", "192.0.2.102", "web");
         leaving.getMetadata().setDeletionTimestamp("2030-01-01T00:00:00Z");
         assertThat(ElectionSupervisor.live(List.of(b, leaving, a))).extracting(f -> f.getMetadata().getName())
                 .containsExactly("vip-a", "vip-b");
