@@ -33,7 +33,8 @@ public final class StandaloneAgent {
      * @throws PairPlan.PlanException   when the resources give this node no usable plan
      * @throws IOException              when the interface, socket or address table cannot be opened
      */
-    public static AgentNode start(Path file, String node, String pairName, MeterRegistry registry) throws IOException {
+    public static AgentNode start(Path file, String node, String pairName, MeterRegistry registry,
+                                  List<ElectionListener> more) throws IOException {
         StandaloneResources resources = StandaloneResources.load(file, pairName);
         PairPlan plan = PairPlan.of(resources.pair(), resources.floatingIps(), node, Map.of(),
                 resources.pair().getSpec().virtualRouterId);
@@ -47,6 +48,7 @@ public final class StandaloneAgent {
         if (registry != null) {
             listeners.add(new MetricsListener(registry, plan.namespace(), plan.pair()));
         }
+        listeners.addAll(more);
         AgentNode agent = AgentNode.open(plan, new Listeners(listeners));
         agent.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
         LOG.infof("%s: electing on %s as %s (priority %d, router id %d, adverts every %d0 ms, %s to %s), %d address(es)",

@@ -124,6 +124,11 @@ final class Ipv4VrrpSocket implements VrrpSocket {
     }
 
     @Override
+    public void wakeup() throws IOException {
+        socket.wakeup();
+    }
+
+    @Override
     public String interfaceName() {
         return interfaceName;
     }

@@ -232,6 +232,11 @@ final class Ipv6VrrpSocket implements VrrpSocket {
     }
 
     @Override
+    public void wakeup() throws IOException {
+        socket.wakeup();
+    }
+
+    @Override
     public String interfaceName() {
         return interfaceName;
     }

@@ -65,6 +65,7 @@ final class Libc {
     private static final MethodHandle POLL = errnoCall("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle WRITE = errnoCall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    private static final MethodHandle READ = errnoCall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
     private static final MethodHandle EVENTFD = errnoCall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     // ioctl(int, unsigned long, ...) and open(const char *, int, ...) are variadic: say where the variadic part starts.
     private static final MethodHandle IOCTL = errnoCall("ioctl",
@@ -171,6 +172,14 @@ final class Libc {
     static long write(int fd, MemorySegment buffer, long length) {
         try {
             return (long) WRITE.invokeExact(CAPTURED.get(), fd, buffer, length);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long read(int fd, MemorySegment buffer, long length) {
+        try {
+            return (long) READ.invokeExact(CAPTURED.get(), fd, buffer, length);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -18,7 +18,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p>Closing a descriptor that another thread is polling does not wake that thread on Linux, and the number could be
  * reused under it. So every operation runs between {@link #enter()} and {@link #exit()} (a shared lock), the wait
  * polls an eventfd beside the socket, and {@code close} signals the eventfd, waits for the operations to leave, and
- * only then closes the descriptors.
+ * only then closes the descriptors. The same eventfd lets another thread cut a wait short ({@link #wakeup()}).
  */
 final class NativeSocket implements Closeable {
     private final int fd;
@@ -26,6 +26,7 @@ final class NativeSocket implements Closeable {
     private final String subject;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment pollFds = arena.allocate(16); // struct pollfd[2] { int fd; short events, revents; }
+    private final MemorySegment wakeCounter = arena.allocate(8, 8);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private volatile boolean closed;
 
@@ -101,7 +102,7 @@ final class NativeSocket implements Closeable {
      * Waits until the socket has input or {@code deadlineNanos} (a {@link System#nanoTime()} value) passes; call
      * between enter and exit.
      *
-     * @return false on timeout
+     * @return false on timeout, or when {@link #wakeup()} cut the wait short
      * @throws AsynchronousCloseException when another thread closed the socket meanwhile
      */
     boolean awaitReadable(long deadlineNanos) throws ErrnoException, AsynchronousCloseException {
@@ -124,9 +125,23 @@ final class NativeSocket implements Closeable {
             if (ready > 0 && pollFds.get(JAVA_SHORT, 6) != 0) {
                 return true;
             }
+            if (ready > 0 && pollFds.get(JAVA_SHORT, 14) != 0) {
+                Libc.read(wakeFd, wakeCounter, 8); // resets the eventfd's counter; EAGAIN if another reader won
+                return false;
+            }
             if (remaining <= 0 || System.nanoTime() - deadlineNanos >= 0) {
                 return false;
             }
+        }
+    }
+
+    /** Makes a thread waiting in {@link #awaitReadable} return false at once (or its next wait, if none waits now). */
+    void wakeup() throws ClosedChannelException {
+        enter();
+        try (Arena call = Arena.ofConfined()) {
+            Libc.write(wakeFd, call.allocateFrom(JAVA_LONG, 1L), 8);
+        } finally {
+            exit();
         }
     }
 

@@ -30,6 +30,7 @@ final class NetlinkMessages {
     static final int NLMSGERR_ATTR_MSG = 1;
 
     static final int RTM_NEWLINK = 16;
+    static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;

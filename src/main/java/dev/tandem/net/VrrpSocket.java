@@ -94,6 +94,14 @@ public interface VrrpSocket extends Closeable {
      */
     int receive(byte[] buffer, Duration timeout) throws IOException;
 
+    /**
+     * Makes a thread waiting in {@link #receive} return -1 at once, or the next call to it if none waits now; how
+     * other threads get the election loop to look at its queue without it polling.
+     *
+     * @throws java.nio.channels.ClosedChannelException after {@link #close()}
+     */
+    void wakeup() throws IOException;
+
     /** The interface the socket is bound to. */
     String interfaceName();
 

@@ -84,7 +84,7 @@ class AgentProcessIT {
 
     /** One agent process in the node's namespace; its stdout and stderr go to {@code logName} in the temp dir. */
     Process startAgent(Path file, String node, String logName) throws IOException {
-        return lab.start(node, agentCommand(file, node), Map.of("QUARKUS_HTTP_PORT", "0"), tmp.resolve(logName));
+        return lab.start(node, agentCommand(file, node), Map.of("TANDEM_METRICS_PORT", "0"), tmp.resolve(logName));
     }
 
     String log(String logName) {
@@ -125,11 +125,16 @@ class AgentProcessIT {
 
     /** The agent's Prometheus metrics, fetched inside its namespace from the port its log names. */
     String metrics(String node, String logName) {
+        return get(node, logName, "/q/metrics");
+    }
+
+    /** GET of one of the agent's paths inside its namespace; fails unless the answer is 200. */
+    String get(String node, String logName, String path) {
         Matcher m = LISTENING.matcher(log(logName));
         assertThat(m.find()).as("%s names its HTTP port", logName).isTrue();
         LabNet.Result r = LabNet.exec(List.of("ip", "netns", "exec", lab.ns(node), "curl", "-sf",
-                "http://127.0.0.1:" + m.group(1) + "/q/metrics"));
-        assertThat(r.exit()).as("curl /q/metrics on %s: %s", node, r.output()).isZero();
+                "http://127.0.0.1:" + m.group(1) + path));
+        assertThat(r.exit()).as("curl %s on %s: %s", path, node, r.output()).isZero();
         return r.output();
     }
 
@@ -142,6 +147,10 @@ class AgentProcessIT {
         awaitState("lb1.log", "MASTER");
         awaitState("lb2.log", "BACKUP");
         awaitOnlyHolder("lb1");
+        // Readiness follows the election: both members take part, one as MASTER, one as BACKUP.
+        assertThat(get("lb1", "lb1.log", "/q/health/ready")).contains("\"status\":\"UP\"").contains("MASTER");
+        assertThat(get("lb2", "lb2.log", "/q/health/ready")).contains("\"status\":\"UP\"").contains("BACKUP");
+        assertThat(get("lb2", "lb2.log", "/q/health/live")).contains("UP");
 
         int count = 400; // 4 s at 10 ms
         Process ping = lab.start("client", List.of("ping", "-D", "-n", "-i", "0.01", "-W", "1", "-c", String.valueOf(count),
@@ -223,7 +232,7 @@ class AgentProcessIT {
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("QUARKUS_HTTP_PORT", "0");
+        pb.environment().put("TANDEM_METRICS_PORT", "0");
         Process p = pb.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);

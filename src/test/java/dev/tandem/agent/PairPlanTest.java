@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,7 +99,7 @@ class PairPlanTest {
     void aStandaloneAgentRefusesAUdpPairRatherThanRunItUnauthenticated() throws IOException {
         Path f = tmp.resolve("udp.yaml");
         Files.writeString(f, Files.readString(FILE).replace("  advertInterval: 50ms\n", "  advertInterval: 50ms\n  transport: {type: udp}\n"));
-        assertThatThrownBy(() -> StandaloneAgent.start(f, "lb-1", null, null))
+        assertThatThrownBy(() -> StandaloneAgent.start(f, "lb-1", null, null, List.of()))
                 .isInstanceOf(PairPlan.PlanException.class)
                 .hasMessageContaining("uses transport udp, which this build's agent does not have yet");
     }

@@ -54,6 +54,26 @@ class NotYetAvailableCommandsTest {
     }
 
     @Test
+    void aMetricsPortOutOfRangeIsNamed() {
+        Run run = run(new AgentCommand(), "--standalone", "/nonexistent/pair.yaml", "--node", "lb-1",
+                "--metrics-port", "70000");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).contains("tandem agent: --metrics-port must be between 0 and 65535 (or -1 for none),"
+                + " got 70000");
+    }
+
+    @Test
+    void agentLogLinesLookLikeTheOperators() {
+        java.util.logging.LogRecord r = new java.util.logging.LogRecord(java.util.logging.Level.WARNING,
+                "web: %s".formatted("BACKUP -> MASTER"));
+        r.setLoggerName("dev.tandem.agent");
+        String line = new AgentLogging.LineFormatter().format(r);
+        assertThat(line).matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2},\\d{3} WARN  \\[de.ta.agent] web: BACKUP -> MASTER\\R");
+        assertThat(AgentLogging.parse("debug")).isEqualTo(java.util.logging.Level.FINE);
+        assertThat(AgentLogging.parse(null)).isEqualTo(java.util.logging.Level.INFO);
+    }
+
+    @Test
     void labSaysItIsNotAvailable() {
         Run run = run(new LabCommand(), "--rounds", "3");
         assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);

@@ -117,6 +117,36 @@ class Ipv4VrrpSocketTest {
     }
 
     @Test
+    void wakeupEndsABlockedReceiveWithMinusOneAndTheSocketStaysUsable() throws Exception {
+        try (VrrpSocket sender = a.call(() -> VrrpSocket.openIpv4("va", true));
+             VrrpSocket receiver = b.call(() -> VrrpSocket.openIpv4("vb", true))) {
+            CompletableFuture<Integer> blocked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return receiver.receive(new byte[100], Duration.ofSeconds(30));
+                } catch (Exception e) {
+                    throw new java.util.concurrent.CompletionException(e);
+                }
+            }, r -> Thread.ofPlatform().start(r));
+            Thread.sleep(200);
+            long start = System.nanoTime();
+            receiver.wakeup();
+
+            assertThat(blocked.get(5, TimeUnit.SECONDS)).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+
+            // A wakeup with nobody waiting cuts the next wait short once, then waits are whole again.
+            receiver.wakeup();
+            assertThat(receiver.receive(new byte[100], Duration.ofSeconds(30))).isEqualTo(-1);
+            long quiet = System.nanoTime();
+            assertThat(receiver.receive(new byte[100], Duration.ofMillis(150))).isEqualTo(-1);
+            assertThat(System.nanoTime() - quiet).isGreaterThanOrEqualTo(Duration.ofMillis(150).toNanos());
+
+            sender.send(ADVERT, VrrpSocket.ipv4Group());
+            assertThat(receiver.receive(new byte[100], Duration.ofSeconds(5))).isPositive();
+        }
+    }
+
+    @Test
     void aMissingInterfaceIsNamedWithTheOnesThatExist() {
         assertThatThrownBy(() -> a.call(() -> VrrpSocket.openIpv4("eth9", true)))
                 .isInstanceOf(InterfaceNotFoundException.class)

@@ -4,6 +4,7 @@ import dev.tandem.agent.PairPlan;
 import dev.tandem.net.AddressTable;
 import dev.tandem.net.Interfaces;
 import dev.tandem.net.LinkLayerAnnouncer;
+import dev.tandem.net.LinkMonitor;
 import dev.tandem.net.VrrpSocket;
 
 import java.io.IOException;
@@ -21,18 +22,24 @@ public final class AgentNode implements AutoCloseable {
     private final VrrpSocket socket;
     private final AddressTable table;
     private final LinkLayerAnnouncer announcer;
+    private final LinkMonitor links;
     private final ScheduledExecutorService scheduler;
     private final ElectionLoop loop;
     private final HealthMonitor health;
     private final List<String> leftovers;
+    private final ElectionListener listener;
     private Thread thread;
+    private Thread linkThread;
 
     private AgentNode(PairPlan plan, VrrpSocket socket, AddressTable table, LinkLayerAnnouncer announcer,
-                      ScheduledExecutorService scheduler, ElectionListener listener) throws IOException {
+                      LinkMonitor links, ScheduledExecutorService scheduler, ElectionListener listener)
+            throws IOException {
         this.plan = plan;
         this.socket = socket;
         this.table = table;
         this.announcer = announcer;
+        this.links = links;
+        this.listener = listener;
         this.scheduler = scheduler;
         this.loop = new ElectionLoop(plan, socket, table, announcer, scheduler, listener, table::hasCarrier);
         this.leftovers = loop.removeLeftovers();
@@ -48,6 +55,7 @@ public final class AgentNode implements AutoCloseable {
         AddressTable table = AddressTable.open();
         VrrpSocket socket = null;
         LinkLayerAnnouncer announcer = null;
+        LinkMonitor links = null;
         try {
             byte[] self = AddressSet.bytes(plan.selfAddress());
             String iface = plan.interfaceName() != null ? plan.interfaceName() : InterfaceFinder.holding(self, table);
@@ -55,12 +63,14 @@ public final class AgentNode implements AutoCloseable {
             socket = self.length == 4 ? VrrpSocket.openIpv4(iface, plan.multicast(), self)
                     : VrrpSocket.openIpv6(iface, plan.multicast());
             announcer = LinkLayerAnnouncer.open();
+            links = LinkMonitor.open();
             ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
                     Thread.ofPlatform().daemon().name("tandem-" + plan.pair() + "-", 0).factory());
-            return new AgentNode(plan, socket, table, announcer, scheduler, listener);
+            return new AgentNode(plan, socket, table, announcer, links, scheduler, listener);
         } catch (IOException | RuntimeException e) {
             if (socket != null) socket.close();
             if (announcer != null) announcer.close();
+            if (links != null) links.close();
             table.close();
             throw e;
         }
@@ -83,7 +93,27 @@ public final class AgentNode implements AutoCloseable {
     public AgentNode start() {
         health.start();
         thread = Thread.ofPlatform().name("tandem-election-" + plan.pair()).start(loop);
+        linkThread = Thread.ofPlatform().daemon().name("tandem-link-" + plan.pair()).start(this::watchLinks);
         return this;
+    }
+
+    /** Tells the loop about every notification for its interface (or a lost one), as it happens. */
+    private void watchLinks() {
+        String iface = loop.interfaceName();
+        try {
+            while (true) {
+                for (LinkMonitor.Change c : links.next(Duration.ofDays(1))) {
+                    if (c == LinkMonitor.Change.OVERFLOW || iface.equals(c.name())) {
+                        loop.carrierChanged();
+                    }
+                }
+            }
+        } catch (java.nio.channels.ClosedChannelException closing) {
+            // close() ended the wait
+        } catch (IOException | RuntimeException e) {
+            listener.problem("link notifications stopped (" + e.getMessage() + "); the carrier of " + iface
+                    + " is still checked every " + ElectionLoop.CARRIER_CHECK.toMillis() + " ms");
+        }
     }
 
     /** Leaves gracefully (priority 0, addresses removed) and frees every resource. */
@@ -99,6 +129,7 @@ public final class AgentNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             scheduler.shutdownNow();
+            links.close();
             socket.close();
             announcer.close();
             table.close();

@@ -37,12 +37,14 @@ import java.util.function.LongFunction;
  */
 public final class ElectionLoop implements Runnable {
     /**
-     * How often the election interface's carrier is checked. A member whose cable is cut cannot hear that it lost
-     * mastership; going to FAULT at once (as keepalived does on carrier loss) means it releases the addresses and, when
-     * the cable returns, comes back through BACKUP and announces again if it wins, instead of staying a silent MASTER
-     * while clients still point at the member that took over meanwhile.
+     * How often the election interface's carrier is checked when no link notification came. A member whose cable is
+     * cut cannot hear that it lost mastership; going to FAULT at once (as keepalived does on carrier loss) means it
+     * releases the addresses and, when the cable returns, comes back through BACKUP and announces again if it wins,
+     * instead of staying a silent MASTER while clients still point at the member that took over meanwhile. The fast
+     * path is {@link #carrierChanged()}, called on the kernel's link notification; this check is the safety net for a
+     * lost notification.
      */
-    static final Duration CARRIER_CHECK = Duration.ofMillis(50);
+    static final Duration CARRIER_CHECK = Duration.ofSeconds(1);
     /**
      * Make-before-break on a graceful stop: a leaving master keeps its addresses until it hears the new master's first
      * advert (which follows the new master's gratuitous ARP by microseconds), but no longer than this.
@@ -50,8 +52,6 @@ public final class ElectionLoop implements Runnable {
     static final Duration HANDOVER_LIMIT = Duration.ofSeconds(1);
     /** How long a leaving master still answers after its successor's first advert. */
     static final Duration HANDOVER_GRACE = Duration.ofMillis(20);
-    /** Longest wait between two looks at the queue: bounds how late a health result or a stop is acted on. */
-    static final Duration MAX_WAIT = Duration.ofMillis(20);
 
     private final PairPlan plan;
     private final VirtualRouter router;
@@ -115,6 +115,16 @@ public final class ElectionLoop implements Runnable {
     /** Queues work for the loop thread: a function of the current time that returns the router's actions. */
     public void submit(LongFunction<List<Action>> input) {
         inbox.add(input);
+        try {
+            socket.wakeup();
+        } catch (IOException closed) {
+            // the loop is gone or going; nothing will read the queue
+        }
+    }
+
+    /** The kernel announced a change of the election interface: look at its carrier now. */
+    public void carrierChanged() {
+        submit(this::carrierActions);
     }
 
     /**
@@ -195,11 +205,14 @@ public final class ElectionLoop implements Runnable {
                     break;
                 }
                 long now = System.nanoTime();
+                // Sleep until a timer, a packet, the carrier safety check or submit() wakes the loop: no polling.
+                long waitNanos = lastCarrierCheckNanos == Long.MIN_VALUE ? 0
+                        : lastCarrierCheckNanos + CARRIER_CHECK.toNanos() - now;
                 OptionalLong deadline = router.nextDeadlineNanos();
-                long waitNanos = MAX_WAIT.toNanos();
                 if (deadline.isPresent()) {
-                    waitNanos = Math.max(0, Math.min(waitNanos, deadline.getAsLong() - now));
+                    waitNanos = Math.min(waitNanos, deadline.getAsLong() - now);
                 }
+                waitNanos = Math.max(0, waitNanos);
                 int n = waitNanos == 0 ? -1 : socket.receive(buffer, Duration.ofNanos(waitNanos));
                 now = System.nanoTime();
                 if (n > 0) {
@@ -229,6 +242,10 @@ public final class ElectionLoop implements Runnable {
         if (lastCarrierCheckNanos != Long.MIN_VALUE && now - lastCarrierCheckNanos < CARRIER_CHECK.toNanos()) {
             return;
         }
+        perform(carrierActions(now), now);
+    }
+
+    private List<Action> carrierActions(long now) {
         lastCarrierCheckNanos = now;
         boolean up;
         try {
@@ -238,11 +255,12 @@ public final class ElectionLoop implements Runnable {
         }
         if (!up && !carrierLost) {
             carrierLost = true;
-            perform(router.enterFault(Reason.INTERFACE_DOWN, socket.interfaceName() + " has no carrier", now), now);
+            return router.enterFault(Reason.INTERFACE_DOWN, socket.interfaceName() + " has no carrier", now);
         } else if (up && carrierLost) {
             carrierLost = false;
-            perform(router.leaveFault(Reason.INTERFACE_DOWN, now), now);
+            return router.leaveFault(Reason.INTERFACE_DOWN, now);
         }
+        return List.of();
     }
 
     /** After a graceful stop as master: answer for the addresses until a successor advertises, then let go. */
@@ -258,7 +276,7 @@ public final class ElectionLoop implements Runnable {
                         + " releasing the addresses anyway");
                 break;
             }
-            int n = socket.receive(buffer, Duration.ofNanos(Math.min(left, MAX_WAIT.toNanos())));
+            int n = socket.receive(buffer, Duration.ofNanos(left));
             if (n > 0 && isSuccessorAdvert(n)) {
                 // The successor announced the addresses just before this advert; give the clients' ARP caches a
                 // moment to take it before this member stops answering.

@@ -60,7 +60,7 @@ public final class BondDaemonSet {
                                 .withArgs("agent", "--host-bond", bond.getMetadata().getName())
                                 .addNewEnv().withName("NODE_NAME").withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom().endEnv()
                                 // Port 0: the bond agent exposes no HTTP endpoint on the host network.
-                                .addNewEnv().withName("QUARKUS_HTTP_PORT").withValue("0").endEnv()
+                                .addNewEnv().withName("TANDEM_METRICS_PORT").withValue("0").endEnv()
                                 .withNewResources()
                                     .addToRequests("cpu", new Quantity("10m"))
                                     .addToRequests("memory", new Quantity("96Mi"))

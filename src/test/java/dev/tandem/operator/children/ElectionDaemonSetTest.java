@@ -131,7 +131,7 @@ class ElectionDaemonSetTest {
         Container c = agent(ElectionDaemonSet.desired(pair(), 42, SETTINGS));
 
         assertThat(c.getPorts()).singleElement().extracting(ContainerPort::getContainerPort).isEqualTo(9142);
-        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("QUARKUS_HTTP_PORT"))
+        assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("TANDEM_METRICS_PORT"))
                 .singleElement().extracting(EnvVar::getValue).isEqualTo("9142");
         assertThat(c.getLivenessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9142);
         assertThat(c.getReadinessProbe().getHttpGet().getPort().getIntVal()).isEqualTo(9142);
