@@ -1,5 +1,6 @@
 package dev.tandem.provider.digitalocean;
 
+import dev.tandem.provider.sim.ManualClock;
 import dev.tandem.api.v1alpha1.DigitalOceanSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
 import dev.tandem.provider.CallObserver;

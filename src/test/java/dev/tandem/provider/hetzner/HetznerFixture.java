@@ -1,5 +1,6 @@
 package dev.tandem.provider.hetzner;
 
+import dev.tandem.provider.sim.ManualClock;
 import dev.tandem.api.v1alpha1.HetznerSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
 import dev.tandem.provider.CallObserver;

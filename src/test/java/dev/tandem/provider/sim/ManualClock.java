@@ -1,4 +1,4 @@
-package dev.tandem.provider.digitalocean;
+package dev.tandem.provider.sim;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,14 +8,14 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock that moves only when a test (or a test's sleeper) advances it, shared by a provider and its simulator. */
-final class ManualClock extends Clock {
+public final class ManualClock extends Clock {
     private final AtomicReference<Instant> now;
 
-    ManualClock(Instant start) {
+    public ManualClock(Instant start) {
         this.now = new AtomicReference<>(start);
     }
 
-    void advance(Duration d) {
+    public void advance(Duration d) {
         now.updateAndGet(t -> t.plus(d));
     }
 
