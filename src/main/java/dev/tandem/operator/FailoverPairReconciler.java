@@ -68,7 +68,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
     static final String PAIRS = "pairs";
 
     /** Status fields the operator writes; the entries of members belong to the agents. */
-    static final List<String> OWNED = List.of("activeMember", "membersReady", "virtualRouterId", "memberAddresses", "authSecretName",
+    static final List<String> OWNED = List.of("activeMember", "membersReady", "virtualRouterId", "memberAddresses", "memberProviderIds", "authSecretName",
             "lastTransition", "transitions", "history", "conditions", "observedGeneration");
 
     @Inject
@@ -122,12 +122,13 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         Integer routerId = previous == null ? null : previous.virtualRouterId;
         String authSecretName = previous == null ? null : previous.authSecretName;
         Map<String, String> addresses = Map.of();
+        Map<String, String> providerIds = new LinkedHashMap<>();
 
         List<SpecProblem> problems = FailoverPairValidator.validate(pair.getSpec());
         if (!problems.isEmpty()) {
             blockers.add(Blocker.invalidSpec(problems));
         } else {
-            addresses = resolveAddresses(pair, context, memberProblems);
+            addresses = resolveAddresses(pair, context, memberProblems, providerIds);
             RouterIdAllocator.Result id = RouterIdAllocator.allocate(allocatorView(pair, addresses), allPairs(context));
             if (id.blocker() != null) {
                 blockers.add(id.blocker());
@@ -146,7 +147,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
                 : ds.getStatus().getDesiredNumberScheduled();
         FailoverPairStatus next = PairStatusAggregator.aggregate(new PairObservation(pair.getSpec(),
                 pair.getMetadata().getGeneration(), previous, blockers, memberProblems, routerId, authSecretName,
-                addresses, ready, desired, now, config.memberStaleAfter()));
+                addresses, providerIds, ready, desired, now, config.memberStaleAfter()));
         writeStatus(pair, previous, next, problems.isEmpty());
         announce(pair, previous, next);
         return UpdateControl.<FailoverPair>noUpdate().rescheduleAfter(config.resyncInterval());
@@ -170,8 +171,9 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         return new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(name).withNamespace(namespace).build();
     }
 
-    /** Each member's peer address: spec.members[].address, else the node's InternalIP. */
-    private Map<String, String> resolveAddresses(FailoverPair pair, Context<FailoverPair> context, List<Blocker> memberProblems) {
+    /** Each member's peer address: spec.members[].address, else the node's InternalIP; and its spec.providerID. */
+    private Map<String, String> resolveAddresses(FailoverPair pair, Context<FailoverPair> context, List<Blocker> memberProblems,
+                                                 Map<String, String> providerIds) {
         Map<String, String> out = new LinkedHashMap<>();
         var nodeCache = (InformerEventSource<Node, FailoverPair>) context.eventSourceRetriever().getEventSourceFor(Node.class, NODES);
         for (MemberSpec m : pair.getSpec().members) {
@@ -179,6 +181,10 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
             if (node == null) {
                 memberProblems.add(new Blocker("MemberNodeMissing", "node " + m.node + " does not exist"));
                 continue;
+            }
+            if (node.getSpec() != null && node.getSpec().getProviderID() != null
+                    && !node.getSpec().getProviderID().isBlank()) {
+                providerIds.put(m.node, node.getSpec().getProviderID());
             }
             if (m.address != null) {
                 out.put(m.node, m.address);

@@ -7,6 +7,7 @@ import dev.tandem.api.v1alpha1.FloatingIpStatus;
 import dev.tandem.api.v1alpha1.MemberSpec;
 import dev.tandem.api.v1alpha1.ProviderSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
+import dev.tandem.provider.Providers;
 import dev.tandem.operator.status.Blocker;
 import dev.tandem.operator.status.FloatingIpObservation;
 import dev.tandem.operator.status.FloatingIpStatusAggregator;
@@ -186,17 +187,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
 
     /** The keys each credentials Secret must hold, by provider. */
     static Map<SecretKeyRef, List<String>> requiredKeys(ProviderSpec p) {
-        Map<SecretKeyRef, List<String>> keys = new java.util.LinkedHashMap<>();
-        if (p.digitalocean != null) keys.put(p.digitalocean.credentialsSecretRef, List.of(keyOr(p.digitalocean.credentialsSecretRef, "token")));
-        if (p.hetzner != null) keys.put(p.hetzner.credentialsSecretRef, List.of(keyOr(p.hetzner.credentialsSecretRef, "token")));
-        if (p.aws != null && p.aws.credentialsSecretRef != null) keys.put(p.aws.credentialsSecretRef, List.of("accessKeyId", "secretAccessKey"));
-        if (p.multapplied != null) keys.put(p.multapplied.credentialsSecretRef, List.of("username", "password"));
-        if (p.openstack != null) keys.put(p.openstack.credentialsSecretRef, List.of("applicationCredentialId", "applicationCredentialSecret"));
-        return keys;
-    }
-
-    private static String keyOr(SecretKeyRef ref, String fallback) {
-        return ref.key == null ? fallback : ref.key;
+        return Providers.credentialsRef(p).map(ref -> Map.of(ref, Providers.requiredKeys(p))).orElse(Map.of());
     }
 
     /** Two FloatingIps of one address would fight over it; the older one keeps it. */

@@ -31,6 +31,10 @@ public class FailoverPairStatus {
             + " node's InternalIP, resolved by the operator.")
     public Map<String, String> memberAddresses = new LinkedHashMap<>();
 
+    @JsonPropertyDescription("Each member node's spec.providerID (e.g. digitalocean://123, hcloud://42,"
+            + " aws:///eu-central-1a/i-0abc), by node name: how the agents of cloud FloatingIps know their machine.")
+    public Map<String, String> memberProviderIds = new LinkedHashMap<>();
+
     @JsonPropertyDescription("Name of the Secret that holds the udp transport's key, when that transport is used.")
     public String authSecretName;
 

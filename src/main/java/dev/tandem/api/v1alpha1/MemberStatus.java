@@ -36,6 +36,10 @@ public class MemberStatus {
     @JsonPropertyDescription("Names of the FloatingIps whose address this member holds now.")
     public java.util.List<String> holds = new java.util.ArrayList<>();
 
+    @JsonPropertyDescription("For cloud FloatingIps this member is moving to itself: why the last attempt failed, by"
+            + " FloatingIp name (the provider's error, never a credential). Empty once the provider confirmed.")
+    public java.util.Map<String, String> providerErrors = new java.util.LinkedHashMap<>();
+
     @JsonPropertyDescription("The address this member sends its adverts from, as its agent sees it.")
     public String address;
 

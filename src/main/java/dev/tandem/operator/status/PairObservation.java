@@ -15,6 +15,7 @@ import java.util.Map;
  * @param blockers          what stops the pair from working (Ready=False)
  * @param memberProblems    what is wrong with single members (Degraded=True), such as a missing node
  * @param resolvedAddresses the address each member is reached at, by node name
+ * @param providerIds       each member node's spec.providerID, by node name (nodes without one are left out)
  * @param agentsReady       agents of the election DaemonSet that are ready, or null when it does not exist
  * @param agentsDesired     agents the DaemonSet should run
  */
@@ -27,6 +28,7 @@ public record PairObservation(
         Integer virtualRouterId,
         String authSecretName,
         Map<String, String> resolvedAddresses,
+        Map<String, String> providerIds,
         Integer agentsReady,
         Integer agentsDesired,
         Instant now,

@@ -67,6 +67,7 @@ public final class PairStatusAggregator {
         s.activeMember = masters.size() == 1 ? masters.getFirst() : null;
         s.members = null;
         s.memberAddresses = new LinkedHashMap<>(o.resolvedAddresses());
+        s.memberProviderIds = new LinkedHashMap<>(o.providerIds());
         recordTransition(previous, s, reports, o);
 
         List<Conditions.Desired> desired = new ArrayList<>();

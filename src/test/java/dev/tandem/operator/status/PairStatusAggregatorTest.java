@@ -47,7 +47,7 @@ class PairStatusAggregatorTest {
 
     private static PairObservation observe(FailoverPairSpec spec, FailoverPairStatus previous, List<Blocker> blockers,
                                            List<Blocker> memberProblems, Integer agentsReady, Integer agentsDesired) {
-        return new PairObservation(spec, 3L, previous, blockers, memberProblems, 42, null, Map.of(), agentsReady,
+        return new PairObservation(spec, 3L, previous, blockers, memberProblems, 42, null, Map.of(), Map.of(), agentsReady,
                 agentsDesired, NOW, STALE_AFTER);
     }
 
@@ -79,7 +79,7 @@ class PairStatusAggregatorTest {
     @Test
     void generationRouterIdSecretAndAddressesAreCarriedIntoStatus() {
         PairObservation o = new PairObservation(spec("lb-1", "lb-2"), 9L, null, List.of(), List.of(), 17, "lb-auth",
-                Map.of("lb-1", "192.0.2.11"), 0, 2, NOW, STALE_AFTER);
+                Map.of("lb-1", "192.0.2.11"), Map.of("lb-1", "digitalocean://8219222"), 0, 2, NOW, STALE_AFTER);
 
         FailoverPairStatus s = PairStatusAggregator.aggregate(o);
 
@@ -87,6 +87,7 @@ class PairStatusAggregatorTest {
         assertThat(s.virtualRouterId).isEqualTo(17);
         assertThat(s.authSecretName).isEqualTo("lb-auth");
         assertThat(s.memberAddresses).containsExactly(Map.entry("lb-1", "192.0.2.11"));
+        assertThat(s.memberProviderIds).containsExactly(Map.entry("lb-1", "digitalocean://8219222"));
         assertThat(s.members).as("members belong to the agents; the operator never writes them").isNull();
         assertThat(s.conditions).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(9L));
     }
