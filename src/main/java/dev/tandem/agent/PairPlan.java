@@ -1,6 +1,8 @@
 package dev.tandem.agent;
 
 import dev.tandem.api.v1alpha1.FailoverPair;
+import dev.tandem.api.v1alpha1.FloatingIpSpec;
+import dev.tandem.provider.Providers;
 import dev.tandem.api.v1alpha1.FailoverPairSpec;
 import dev.tandem.api.v1alpha1.FloatingIp;
 import dev.tandem.api.v1alpha1.HealthCheckSpec;
@@ -41,7 +43,8 @@ public record PairPlan(
         TransportSpec.Type transport,
         boolean multicast,
         List<HealthCheckSpec> healthChecks,
-        List<Layer2Address> addresses) {
+        List<Layer2Address> addresses,
+        List<CloudAddress> cloudAddresses) {
 
     public record Peer(String node, String address) {
     }
@@ -52,6 +55,23 @@ public record PairPlan(
         public boolean isV4() {
             return IpAddresses.parse(address).map(a -> a instanceof Inet4Address).orElse(false);
         }
+    }
+
+    /**
+     * A floating address that a cloud provider moves: the member that becomes MASTER assigns it to its own machine
+     * through the provider's API ({@link dev.tandem.agent.cloud.CloudMover}). With {@code configureOnHost} it is also
+     * among {@link #addresses()}, with no announcements, because the provider routes it but the host must own it.
+     *
+     * @param spec the FloatingIp's spec, validated
+     */
+    public record CloudAddress(String floatingIp, String address, String provider, FloatingIpSpec spec) {
+    }
+
+    /** The names of the FloatingIps this member holds while MASTER and nothing is pending: the layer-2 ones. */
+    public List<String> layer2FloatingIps() {
+        java.util.Set<String> cloud = new java.util.HashSet<>();
+        cloudAddresses.forEach(c -> cloud.add(c.floatingIp()));
+        return addresses.stream().map(Layer2Address::floatingIp).filter(n -> !cloud.contains(n)).toList();
     }
 
     /** Thrown when the resources do not give this node a usable plan; the message names every problem. */
@@ -112,6 +132,7 @@ public record PairPlan(
         String iface = self.interfaceName != null ? self.interfaceName : spec.interfaceName;
 
         List<Layer2Address> l2 = new ArrayList<>();
+        List<CloudAddress> cloud = new ArrayList<>();
         for (FloatingIp fip : floatingIps) {
             if (fip.getSpec() == null || fip.getSpec().failoverPairRef == null
                     || !name.equals(fip.getSpec().failoverPairRef.name)) {
@@ -123,10 +144,17 @@ public record PairPlan(
                 continue;
             }
             LayerTwoSpec layer2 = fip.getSpec().provider.layer2;
-            if (layer2 == null) {
-                continue; // cloud providers are moved by their own driver
-            }
             InetAddress a = IpAddresses.parse(fip.getSpec().address).orElseThrow();
+            if (layer2 == null) {
+                String provider = Providers.cloudName(fip.getSpec().provider).orElseThrow();
+                cloud.add(new CloudAddress(fip.getMetadata().getName(), fip.getSpec().address, provider, fip.getSpec()));
+                if (Boolean.TRUE.equals(fip.getSpec().configureOnHost)) {
+                    // The provider routes the address to this machine; the host must own it, unannounced.
+                    l2.add(new Layer2Address(fip.getMetadata().getName(), fip.getSpec().address,
+                            IpAddresses.maxPrefixLength(a), iface, 0, Duration.ZERO, null));
+                }
+                continue;
+            }
             String fipIface = layer2.interfaceName != null ? layer2.interfaceName : iface;
             l2.add(new Layer2Address(fip.getMetadata().getName(), fip.getSpec().address,
                     layer2.prefixLength != null ? layer2.prefixLength : IpAddresses.maxPrefixLength(a), fipIface,
@@ -148,6 +176,6 @@ public record PairPlan(
                 t == null || t.type == null ? TransportSpec.Type.vrrp : t.type,
                 t != null && t.peering == TransportSpec.Peering.multicast,
                 spec.healthChecks == null ? List.of() : List.copyOf(spec.healthChecks),
-                List.copyOf(l2));
+                List.copyOf(l2), List.copyOf(cloud));
     }
 }

@@ -37,6 +37,9 @@ final class Announcements {
         cancel();
         long gen = generation.incrementAndGet();
         for (PairPlan.Layer2Address a : addresses.addresses()) {
+            if (a.announceCount() == 0) {
+                continue; // configureOnHost: the provider routes it; ARP for it would be answered by nobody upstream
+            }
             announce(a, gen);
             for (int i = 1; i < a.announceCount(); i++) {
                 pending.add(scheduler.schedule(() -> announce(a, gen), a.announceInterval().toNanos() * i, TimeUnit.NANOSECONDS));
