@@ -1,6 +1,11 @@
 package dev.tandem.agent;
 
+import dev.tandem.agent.cloud.CloudMetrics;
+import dev.tandem.agent.cloud.CloudMover;
+import dev.tandem.agent.cloud.Progresses;
+import dev.tandem.agent.cloud.StandaloneCloud;
 import dev.tandem.agent.election.AgentNode;
+import dev.tandem.provider.CallObserver;
 import dev.tandem.api.v1alpha1.TransportSpec;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.Listeners;
@@ -33,8 +38,23 @@ public final class StandaloneAgent {
      * @throws PairPlan.PlanException   when the resources give this node no usable plan
      * @throws IOException              when the interface, socket or address table cannot be opened
      */
-    public static AgentNode start(Path file, String node, String pairName, MeterRegistry registry,
-                                  List<ElectionListener> more) throws IOException {
+    /** A running standalone agent: the election and, for cloud FloatingIps, the mover. Close it to leave gracefully. */
+    public record Running(AgentNode node, CloudMover cloud, StandaloneCloud environment) implements AutoCloseable {
+        @Override
+        public void close() {
+            node.close(); // graceful: priority 0, hand-over; the mover sees the transition and stops
+            if (cloud != null) {
+                cloud.close();
+                environment.close();
+            }
+        }
+    }
+
+    /**
+     * @param credentialsDir where cloud FloatingIps' credentials are, as {@code DIR/<secret name>/<key>}
+     */
+    public static Running start(Path file, String node, String pairName, MeterRegistry registry,
+                                List<ElectionListener> more, Path credentialsDir) throws IOException {
         StandaloneResources resources = StandaloneResources.load(file, pairName);
         PairPlan plan = PairPlan.of(resources.pair(), resources.floatingIps(), node, Map.of(),
                 resources.pair().getSpec().virtualRouterId);
@@ -49,13 +69,35 @@ public final class StandaloneAgent {
             listeners.add(new MetricsListener(registry, plan.namespace(), plan.pair()));
         }
         listeners.addAll(more);
-        AgentNode agent = AgentNode.open(plan, new Listeners(listeners));
+        CloudMover cloud = null;
+        StandaloneCloud environment = null;
+        if (!plan.cloudAddresses().isEmpty()) {
+            CloudMetrics metrics = registry == null ? null : new CloudMetrics(registry, plan.pair());
+            environment = new StandaloneCloud(node, credentialsDir, metrics == null ? CallObserver.NONE : metrics);
+            cloud = new CloudMover(plan.pair(), environment, metrics == null ? new Progresses(List.of())
+                    : new Progresses(List.of(metrics)));
+            cloud.plan(plan.cloudAddresses());
+            listeners.add(cloud);
+        }
+        AgentNode agent;
+        try {
+            agent = AgentNode.open(plan, new Listeners(listeners));
+        } catch (IOException | RuntimeException e) {
+            if (cloud != null) {
+                cloud.close();
+                environment.close();
+            }
+            throw e;
+        }
         agent.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
         LOG.infof("%s: electing on %s as %s (priority %d, router id %d, adverts every %d0 ms, %s to %s), %d address(es)",
                 plan.pair(), agent.loop().interfaceName(), node, plan.priority(), plan.virtualRouterId(),
                 plan.advertIntervalCentis(), plan.multicast() ? "multicast" : "unicast",
                 plan.multicast() ? "224.0.0.18" : String.join(", ", plan.peers().stream().map(p -> p.node() + " " + p.address()).toList()),
                 plan.addresses().size());
-        return agent.start();
+        plan.cloudAddresses().forEach(c -> LOG.infof("%s: FloatingIp %s (%s) is moved through %s while this member is"
+                + " MASTER; credentials from %s", plan.pair(), c.floatingIp(), c.address(), c.provider(),
+                credentialsDir));
+        return new Running(agent.start(), cloud, environment);
     }
 }

@@ -4,7 +4,6 @@ import dev.tandem.agent.AgentEndpoints;
 import dev.tandem.agent.AgentHealth;
 import dev.tandem.agent.PairPlan;
 import dev.tandem.agent.StandaloneAgent;
-import dev.tandem.agent.election.AgentNode;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.MetricsListener;
 import dev.tandem.agent.kubernetes.AgentNodeRunner;
@@ -68,6 +67,11 @@ public class AgentCommand implements Callable<Integer> {
                     + " Default: $TANDEM_METRICS_PORT, else $QUARKUS_HTTP_PORT, else " + DEFAULT_METRICS_PORT + ".")
     Integer metricsPort;
 
+    @Option(names = "--credentials-dir", paramLabel = "DIR", defaultValue = "/etc/tandem/credentials",
+            description = "Standalone mode: where cloud FloatingIps' credentials are, one directory per Secret name"
+                    + " with one file per key, as a mounted Secret (default: ${DEFAULT-VALUE}).")
+    Path credentialsDir;
+
     @Option(names = "--host-bond", paramLabel = "NAME", description = "Apply a HostBond (not available in this build).")
     String hostBond;
 
@@ -110,7 +114,8 @@ public class AgentCommand implements Callable<Integer> {
             Capabilities.ofThisProcess().requireAgentCapabilities();
             PrometheusMeterRegistry meters = meterRegistry();
             AgentHealth health = new AgentHealth();
-            AgentNode agent = StandaloneAgent.start(standalone, self, pair, meters, List.of(health));
+            StandaloneAgent.Running agent = StandaloneAgent.start(standalone, self, pair, meters, List.of(health),
+                    credentialsDir);
             AgentEndpoints endpoints = serve(port, meters, health);
             // SIGTERM: leave gracefully (priority 0, addresses removed) before the JVM goes.
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(() -> {
@@ -164,7 +169,7 @@ public class AgentCommand implements Callable<Integer> {
         AgentHealth health = new AgentHealth();
         List<ElectionListener> listeners = List.of(new MetricsListener(meters, ns, pair), health);
         KubernetesAgent agent = new KubernetesAgent(kubernetes, ns, pair, self, new AgentNodeRunner(), listeners,
-                AgentTimings.DEFAULTS, Clock.systemUTC()).start();
+                AgentTimings.DEFAULTS, Clock.systemUTC(), meters).start();
         AgentEndpoints endpoints;
         try {
             endpoints = serve(port, meters, health);

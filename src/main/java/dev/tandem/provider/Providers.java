@@ -3,6 +3,7 @@ package dev.tandem.provider;
 import dev.tandem.api.v1alpha1.FloatingIpSpec;
 import dev.tandem.api.v1alpha1.ProviderSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
+import dev.tandem.provider.aws.AwsProvider;
 import dev.tandem.provider.digitalocean.DigitalOceanProvider;
 import dev.tandem.provider.hetzner.HetznerProvider;
 import dev.tandem.provider.multapplied.MultappliedProvider;
@@ -76,6 +77,7 @@ public final class Providers {
         ProviderSpec p = spec.provider;
         if (p.digitalocean != null) return new DigitalOceanProvider(p.digitalocean, credentials, ctx);
         if (p.hetzner != null) return new HetznerProvider(p.hetzner, credentials, ctx);
+        if (p.aws != null) return new AwsProvider(p.aws, credentials, ctx);
         if (p.multapplied != null) return new MultappliedProvider(p.multapplied, credentials, ctx);
         if (p.openstack != null) return new OpenStackProvider(p.openstack, credentials, ctx);
         throw new IllegalArgumentException("FloatingIp " + spec.address + " has no cloud provider");

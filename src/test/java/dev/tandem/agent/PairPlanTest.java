@@ -99,7 +99,7 @@ class PairPlanTest {
     void aStandaloneAgentRefusesAUdpPairRatherThanRunItUnauthenticated() throws IOException {
         Path f = tmp.resolve("udp.yaml");
         Files.writeString(f, Files.readString(FILE).replace("  advertInterval: 50ms\n", "  advertInterval: 50ms\n  transport: {type: udp}\n"));
-        assertThatThrownBy(() -> StandaloneAgent.start(f, "lb-1", null, null, List.of()))
+        assertThatThrownBy(() -> StandaloneAgent.start(f, "lb-1", null, null, List.of(), Path.of("/nonexistent")))
                 .isInstanceOf(PairPlan.PlanException.class)
                 .hasMessageContaining("uses transport udp, which this build's agent does not have yet");
     }

@@ -90,9 +90,36 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
                 stop(old.floatingIp());
             }
         }
+        List<PairPlan.CloudAddress> added = next.stream()
+                .filter(a -> addresses.stream().noneMatch(o -> sameAddress(o, a))).toList();
         addresses = List.copyOf(next);
         if (master) {
             addresses.forEach(this::start);
+        } else {
+            added.forEach(this::prepare);
+        }
+    }
+
+    /**
+     * Reads the credentials and learns this machine's id now, so that a failover does not wait for the API server or
+     * the metadata service; what fails here is tried again, and reported, by the move itself.
+     */
+    private void prepare(PairPlan.CloudAddress a) {
+        try {
+            workers.execute(() -> {
+                try {
+                    environment.self(a, environment.provider(a));
+                } catch (ProviderException e) {
+                    LOG.warnf("%s: FloatingIp %s (%s) cannot be moved here yet: %s", pair, a.floatingIp(), a.provider(),
+                            e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    LOG.warnf("%s: preparing FloatingIp %s failed: %s", pair, a.floatingIp(), e);
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            // closed
         }
     }
 

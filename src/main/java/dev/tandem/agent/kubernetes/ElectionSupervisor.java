@@ -45,6 +45,7 @@ final class ElectionSupervisor implements AutoCloseable {
     private final ElectionListener listener;
     private final MemberReport report;
     private final AgentTimings timings;
+    private final java.util.function.Consumer<PairPlan> planned;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean queued = new AtomicBoolean();
     // Touched on the supervisor's thread only.
@@ -55,7 +56,9 @@ final class ElectionSupervisor implements AutoCloseable {
 
     ElectionSupervisor(String namespace, String pairName, String node, Supplier<Optional<FailoverPair>> pair,
                        Supplier<List<FloatingIp>> floatingIps, Supplier<Boolean> synced, ElectionRunner runner,
-                       ElectionListener listener, MemberReport report, AgentTimings timings) {
+                       ElectionListener listener, MemberReport report, AgentTimings timings,
+                       java.util.function.Consumer<PairPlan> planned) {
+        this.planned = planned;
         this.namespace = namespace;
         this.pairName = pairName;
         this.node = node;
@@ -125,10 +128,11 @@ final class ElectionSupervisor implements AutoCloseable {
                 lastNote = null;
                 return;
             }
-            if (changed.equals(List.of("addresses")) && running.replaceAddresses(next)) {
+            if (List.of("addresses", "cloudAddresses").containsAll(changed) && running.replaceAddresses(next)) {
                 // A FloatingIp came, changed or went: no new election, so no failover and back.
                 LOG.infof("%s: the floating addresses changed; updating them without a new election", pairName);
                 plan = next;
+                planned.accept(next);
                 report.addressesChanged(next);
                 lastNote = null;
                 return;
@@ -140,6 +144,7 @@ final class ElectionSupervisor implements AutoCloseable {
         try {
             running = runner.open(next, listener);
             plan = next;
+            planned.accept(next);
             lastNote = null;
         } catch (Exception e) {
             note("cannot start the election of " + ref + ": " + StatusReporter.describe(e) + "; trying again every "
@@ -171,6 +176,7 @@ final class ElectionSupervisor implements AutoCloseable {
             }
             running = null;
             plan = null;
+            planned.accept(null);
         }
     }
 

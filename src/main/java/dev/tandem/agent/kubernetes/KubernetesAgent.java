@@ -2,6 +2,12 @@ package dev.tandem.agent.kubernetes;
 
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.Listeners;
+import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.cloud.CloudMetrics;
+import dev.tandem.agent.cloud.CloudMover;
+import dev.tandem.agent.cloud.Progresses;
+import dev.tandem.provider.CallObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tandem.agent.election.LoggingListener;
 import dev.tandem.api.v1alpha1.FailoverPair;
 import dev.tandem.api.v1alpha1.FloatingIp;
@@ -38,6 +44,8 @@ public final class KubernetesAgent implements AutoCloseable {
     private final MemberReport report;
     private final StatusReporter reporter;
     private final ElectionSupervisor supervisor;
+    private final CloudMover cloud;
+    private final KubernetesCloud cloudEnvironment;
     private final RateLimitedWarning watchWarning;
     private SharedIndexInformer<FailoverPair> pairs;
     private SharedIndexInformer<FloatingIp> floatingIps;
@@ -47,6 +55,14 @@ public final class KubernetesAgent implements AutoCloseable {
      */
     public KubernetesAgent(KubernetesClient client, String namespace, String pairName, String node, ElectionRunner runner,
                            List<ElectionListener> listeners, AgentTimings timings, Clock clock) {
+        this(client, namespace, pairName, node, runner, listeners, timings, clock, null);
+    }
+
+    /**
+     * @param meters where the cloud moves' metrics go; null for none
+     */
+    public KubernetesAgent(KubernetesClient client, String namespace, String pairName, String node, ElectionRunner runner,
+                           List<ElectionListener> listeners, AgentTimings timings, Clock clock, MeterRegistry meters) {
         this.client = client;
         this.namespace = namespace;
         this.pairName = pairName;
@@ -60,8 +76,34 @@ public final class KubernetesAgent implements AutoCloseable {
         all.add(new LoggingListener(pairName));
         all.addAll(listeners);
         all.add(report);
+        CloudMetrics cloudMetrics = meters == null ? null : new CloudMetrics(meters, pairName);
+        this.cloudEnvironment = new KubernetesCloud(client, namespace, node, this::pair,
+                cloudMetrics == null ? CallObserver.NONE : cloudMetrics);
+        List<CloudMover.Progress> progress = new ArrayList<>();
+        progress.add(new CloudMover.Progress() {
+            @Override
+            public void confirmed(PairPlan.CloudAddress address, java.time.Duration took) {
+                report.cloudConfirmed(address.floatingIp());
+            }
+
+            @Override
+            public void failed(PairPlan.CloudAddress address, String message) {
+                report.cloudFailed(address.floatingIp(), message);
+            }
+
+            @Override
+            public void cleared(String floatingIp) {
+                report.cloudCleared(floatingIp);
+            }
+        });
+        if (cloudMetrics != null) {
+            progress.add(cloudMetrics);
+        }
+        this.cloud = new CloudMover(pairName, cloudEnvironment, new Progresses(progress));
+        all.add(cloud);
         this.supervisor = new ElectionSupervisor(namespace, pairName, node, this::pair, this::floatingIps,
-                this::synced, runner, new Listeners(all), report, timings);
+                this::synced, runner, new Listeners(all), report, timings,
+                plan -> cloud.plan(plan == null ? List.of() : plan.cloudAddresses()));
     }
 
     /** Starts watching and reporting; the election starts as soon as the resources give this node a plan. */
@@ -152,6 +194,8 @@ public final class KubernetesAgent implements AutoCloseable {
             floatingIps.stop();
         }
         supervisor.close();
+        cloud.close();
+        cloudEnvironment.close();
         reporter.finish();
         api.close();
     }

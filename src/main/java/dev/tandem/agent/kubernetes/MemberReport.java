@@ -32,6 +32,8 @@ final class MemberReport implements ElectionListener {
     private String reason;
     private Long takeoverMillis;
     private final Map<String, Boolean> checks = new LinkedHashMap<>();
+    private final java.util.Set<String> cloudHeld = new java.util.HashSet<>();
+    private final Map<String, String> providerErrors = new java.util.TreeMap<>();
 
     /**
      * @param changed called (on the caller's thread, so it must return at once) whenever the entry changed
@@ -92,6 +94,36 @@ final class MemberReport implements ElectionListener {
         changed.run();
     }
 
+    /** The provider confirmed that this member holds a cloud FloatingIp. */
+    void cloudConfirmed(String floatingIp) {
+        synchronized (this) {
+            cloudHeld.add(floatingIp);
+            providerErrors.remove(floatingIp);
+        }
+        changed.run();
+    }
+
+    /** Moving a cloud FloatingIp here failed this time; the worker tries again. */
+    void cloudFailed(String floatingIp, String message) {
+        synchronized (this) {
+            if (message.equals(providerErrors.put(floatingIp, message))) {
+                return; // the same error again: nothing new to report
+            }
+        }
+        changed.run();
+    }
+
+    /** This member no longer holds or moves a cloud FloatingIp. */
+    void cloudCleared(String floatingIp) {
+        boolean was;
+        synchronized (this) {
+            was = cloudHeld.remove(floatingIp) | providerErrors.remove(floatingIp) != null;
+        }
+        if (was) {
+            changed.run();
+        }
+    }
+
     /** The entry to write now, or null while there is nothing to report (no election has started). */
     synchronized MemberStatus snapshot() {
         if (!reporting || plan == null) {
@@ -105,9 +137,12 @@ final class MemberReport implements ElectionListener {
         s.address = plan.selfAddress();
         List<String> holds = new ArrayList<>();
         if (state == MemberStatus.State.MASTER) {
-            plan.addresses().forEach(a -> holds.add(a.floatingIp()));
+            holds.addAll(plan.layer2FloatingIps());
+            plan.cloudAddresses().stream().map(PairPlan.CloudAddress::floatingIp).filter(cloudHeld::contains)
+                    .forEach(holds::add);
         }
         s.holds = holds;
+        s.providerErrors = new LinkedHashMap<>(providerErrors);
         Map<String, String> results = new LinkedHashMap<>();
         checks.forEach((name, passing) -> results.put(name, passing ? "passing" : "failing"));
         s.checks = results;

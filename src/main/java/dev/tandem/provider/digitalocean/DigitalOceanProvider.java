@@ -147,6 +147,7 @@ public final class DigitalOceanProvider implements FloatingIpProvider {
     private void await(Action started, String operation) throws ProviderException, InterruptedException {
         Instant deadline = ctx.clock().instant().plus(actionDeadline);
         Action action = started;
+        int polls = 0;
         while (!action.completed()) {
             if (action.errored()) {
                 throw new ProviderException(Kind.TRANSIENT, NAME, operation, 0, "action_errored", null,
@@ -159,7 +160,7 @@ public final class DigitalOceanProvider implements FloatingIpProvider {
                                 + " is still " + action.status() + " after " + actionDeadline.toSeconds()
                                 + " s; see GET /v2/actions/" + action.id(), null);
             }
-            pollSleeper.sleep(pollInterval);
+            pollSleeper.sleep(dev.tandem.provider.ActionPolls.delay(polls++, pollInterval));
             long id = action.id();
             action = ctx.retrier().call(() -> api.action(id));
         }

@@ -239,6 +239,7 @@ public final class HetznerProvider implements FloatingIpProvider {
     private void await(long floatingIpId, Action started, String operation)
             throws ProviderException, InterruptedException {
         Instant deadline = ctx.clock().instant().plus(actionDeadline);
+        int polls = 0;
         Action action = started;
         while (!action.succeeded()) {
             if (action.failed()) {
@@ -253,7 +254,7 @@ public final class HetznerProvider implements FloatingIpProvider {
                                 + " is still " + action.status() + " after " + actionDeadline.toSeconds()
                                 + " s; see GET /actions/" + action.id(), null);
             }
-            pollSleeper.sleep(pollInterval);
+            pollSleeper.sleep(dev.tandem.provider.ActionPolls.delay(polls++, pollInterval));
             long id = action.id();
             action = onFloatingIp(() -> api.action(floatingIpId, id));
         }

@@ -1,5 +1,6 @@
 package dev.tandem.provider.aws;
 
+import dev.tandem.provider.sim.ManualClock;
 import dev.tandem.api.v1alpha1.AwsSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
 import dev.tandem.provider.CallObserver;

@@ -45,9 +45,10 @@ class DigitalOceanFailoverTest {
         assertThat(sim.locked(ADDRESS)).isFalse();
         assertThat(provider.holder().isHeldBy("102")).isTrue();
         assertThat(provider.holder().isHeldBy("101")).isFalse();
-        // The action runs 3 s in the simulator; the provider polled it once a second until it completed.
-        assertThat(f.pollWaits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1));
-        assertThat(sim.requests("GET", "/v2/reserved_ips/[^/]+/actions/\\d+")).hasSize(3);
+        // The action runs 3 s in the simulator; the provider looked quickly at first (ActionPolls), then once a second.
+        assertThat(f.pollWaits).containsExactly(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(300),
+                Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        assertThat(sim.requests("GET", "/v2/reserved_ips/[^/]+/actions/\\d+")).hasSize(6);
         assertThat(sim.mutatingRequests()).hasSize(1);
     }
 
@@ -202,7 +203,8 @@ class DigitalOceanFailoverTest {
                             .transform(p -> Long.parseLong(p.substring(p.lastIndexOf('/') + 1)));
                     assertThat(e.getMessage()).contains("action " + action, "in-progress", "60 s");
                 });
-        assertThat(f.pollWaits).hasSize(60);
+        // 1.2 s in the four quick looks, then one a second until 60 s had passed.
+        assertThat(f.pollWaits).hasSize(63);
     }
 
     @Test

@@ -69,17 +69,27 @@ public class DigitalOceanSimulator extends HttpSimulator {
     private boolean retryAfterOn429 = true;
     private int erroringActions;
     private String metadataId;
+    private final Map<String, String> metadataByCaller = new java.util.HashMap<>();
 
     public DigitalOceanSimulator(String token, Clock clock) {
+        this(token, clock, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** A simulator listening on {@code bind}, e.g. a lab namespace's address. */
+    public DigitalOceanSimulator(String token, Clock clock, java.net.InetSocketAddress bind) {
+        super(bind);
         this.token = token;
         this.clock = clock;
         route("GET", "/v2/reserved_ips/([^/]+)", (r, m) -> api(r, () -> getReservedIp(m.group(1))));
         route("POST", "/v2/reserved_ips/([^/]+)/actions", (r, m) -> api(r, () -> postAction(r, m.group(1))));
         route("GET", "/v2/reserved_ips/([^/]+)/actions/(\\d+)", (r, m) -> api(r, () -> getAction(m, m.group(1))));
         route("GET", "/v2/actions/(\\d+)", (r, m) -> api(r, () -> getAction(m, null)));
-        route("GET", "/metadata/v1/id", (r, m) -> metadataId == null
-                ? new Response(404, Map.of("Content-Type", "text/plain"), "not found")
-                : new Response(200, Map.of("Content-Type", "text/plain"), metadataId));
+        route("GET", "/metadata/v1/id", (r, m) -> {
+            // Each droplet's metadata service answers with that droplet's id: by caller when the test said so.
+            String id = metadataByCaller.getOrDefault(r.remoteAddress(), metadataId);
+            return id == null ? new Response(404, Map.of("Content-Type", "text/plain"), "not found")
+                    : new Response(200, Map.of("Content-Type", "text/plain"), id);
+        });
     }
 
     // ---- state and switches a test sets ----
@@ -127,6 +137,11 @@ public class DigitalOceanSimulator extends HttpSimulator {
         for (int i = 0; i < n; i++) {
             actionPostFaults.add(response);
         }
+    }
+
+    /** What {@code /metadata/v1/id} answers to requests from {@code callerAddress}. */
+    public synchronized void metadataIdFor(String callerAddress, String id) {
+        metadataByCaller.put(callerAddress, id);
     }
 
     /** What {@code /metadata/v1/id} answers; null for 404. */

@@ -45,9 +45,10 @@ class HetznerFailoverTest {
         assertThat(sim.running(f.fip)).isFalse();
         assertThat(provider.holder().isHeldBy("43")).isTrue();
         assertThat(provider.holder().isHeldBy("42")).isFalse();
-        // The action runs 2 s in the simulator; the provider polled it once a second.
-        assertThat(f.pollWaits).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1));
-        assertThat(sim.requests("GET", "/v1/floating_ips/\\d+/actions/\\d+")).hasSize(2);
+        // The action runs 2 s in the simulator; the provider looked quickly at first (ActionPolls), then once a second.
+        assertThat(f.pollWaits).containsExactly(Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofMillis(300),
+                Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(sim.requests("GET", "/v1/floating_ips/\\d+/actions/\\d+")).hasSize(5);
         assertThat(sim.mutatingRequests()).hasSize(1);
     }
 
@@ -119,7 +120,8 @@ class HetznerFailoverTest {
 
         f.provider().assign(B, MasterGuard.ALWAYS);
 
-        assertThat(f.retryWaits).containsExactly(Duration.ofSeconds(1));
+        // Every 429 (the POST's, and the quick polls' that followed on the empty budget) waited 1 s, never the hour.
+        assertThat(f.retryWaits).isNotEmpty().allMatch(Duration.ofSeconds(1)::equals);
         assertThat(sim.mutatingRequests()).hasSize(2);
         assertThat(sim.holderOf(f.fip)).contains(43L);
     }
@@ -209,7 +211,8 @@ class HetznerFailoverTest {
                     assertThat(e.getMessage()).contains("action " + action + " (assign_floating_ip)", "running",
                             "60 s");
                 });
-        assertThat(f.pollWaits).hasSize(60);
+        // 1.2 s in the four quick looks, then one a second until 60 s had passed.
+        assertThat(f.pollWaits).hasSize(63);
     }
 
     @Test

@@ -35,7 +35,8 @@ public class HttpSimulator implements AutoCloseable {
     protected static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as the simulator received it. */
-    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body) {
+    public record Request(String method, String path, String query, Map<String, List<String>> headers, String body,
+                          String remoteAddress) {
         public String header(String name) {
             for (Map.Entry<String, List<String>> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) {
@@ -102,10 +103,18 @@ public class HttpSimulator implements AutoCloseable {
     private volatile boolean down;
 
     public HttpSimulator() {
+        this(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /**
+     * Listens on {@code bind}: a lab namespace's address, for agents in other namespaces (create it on a thread in
+     * that namespace, e.g. with {@code NetworkNamespace.call}).
+     */
+    public HttpSimulator(InetSocketAddress bind) {
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server = HttpServer.create(bind, 50);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot listen on loopback", e);
+            throw new IllegalStateException("cannot listen on " + bind, e);
         }
         server.setExecutor(executor);
         server.createContext("/", this::serve);
@@ -164,7 +173,8 @@ public class HttpSimulator implements AutoCloseable {
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             Request req = new Request(ex.getRequestMethod(), ex.getRequestURI().getPath(),
-                    ex.getRequestURI().getRawQuery(), Map.copyOf(ex.getRequestHeaders()), body);
+                    ex.getRequestURI().getRawQuery(), Map.copyOf(ex.getRequestHeaders()), body,
+                    ex.getRemoteAddress().getAddress().getHostAddress());
             log.add(req);
             if (down) {
                 return; // closes the exchange with no response: the client sees the connection end
