@@ -6,6 +6,8 @@ import dev.tandem.agent.election.AgentNode;
 import dev.tandem.agent.kubernetes.AgentModeProfile;
 import dev.tandem.agent.kubernetes.AgentTimings;
 import dev.tandem.agent.kubernetes.ClusterFixtures;
+import dev.tandem.provider.digitalocean.DigitalOceanSimulator;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import dev.tandem.agent.kubernetes.ElectionRunner;
 import dev.tandem.agent.kubernetes.KubernetesAgent;
 import dev.tandem.api.v1alpha1.FailoverPair;
@@ -131,5 +133,55 @@ class KubernetesModeInNamespacesTest {
             assertThat(e.getSource().getHost()).isEqualTo("lb2");
             assertThat(e.getMessage()).startsWith("lb2 became MASTER (MasterDown, took over ");
         });
+    }
+
+    @Test
+    void aCloudFloatingIpFollowsTheMasterThroughTheProvider() throws Exception {
+        lab = LabNet.create(92, "lb1", "lb2");
+        String reserved = "203.0.113.30";
+        // The provider's simulator listens on this host's loopback, where the agents' API calls come from.
+        try (DigitalOceanSimulator sim = new DigitalOceanSimulator("dop_v1_k8s-mode-t0ken", Clock.systemUTC())) {
+            sim.droplet(101, "lb1").droplet(102, "lb2").reservedIp(reserved, null);
+            sim.actionDuration(Duration.ofSeconds(1));
+            ClusterFixtures.installCrds(client);
+            ns = ClusterFixtures.namespace(client);
+            client.resource(new SecretBuilder().withNewMetadata().withName("do-token").withNamespace(ns).endMetadata()
+                    .addToStringData("token", "dop_v1_k8s-mode-t0ken").build()).create();
+            FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
+            pair.getSpec().interfaceName = "eth0";
+            pair.getSpec().advertInterval = "50ms";
+            client.resource(pair).create();
+            FloatingIp fip = TestResources.digitalocean(ns, "web-do", reserved, "web", "do-token");
+            fip.getSpec().provider.digitalocean.apiUrl = sim.url();
+            fip.getSpec().configureOnHost = true;
+            client.resource(fip).create();
+
+            agent("lb1");
+            agent("lb2");
+            ClusterFixtures.resolve(client, ns, "web", 92, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
+            ClusterFixtures.providerIds(client, ns, "web", Map.of("lb1", "digitalocean://101", "lb2", "digitalocean://102"));
+
+            MemberStatus lb1 = awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER && m.holds.contains("web-do"));
+            assertThat(sim.holderOf(reserved)).as("the provider assigned it to lb1's droplet").contains(101L);
+            assertThat(lb1.providerErrors).isEmpty();
+            assertThat(lab.addresses("lb1")).as("configureOnHost").contains(reserved + "/32");
+            assertThat(awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP).holds).isEmpty();
+
+            long cut = System.nanoTime();
+            lab.cut("lb1");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> sim.holderOf(reserved).orElse(0L) == 102L);
+            System.out.printf("KubernetesModeInNamespacesTest: from cutting lb1's link to the provider reporting lb2's"
+                    + " droplet: %d ms (1 s action)%n", (System.nanoTime() - cut) / 1_000_000);
+            MemberStatus lb2 = awaitMember("lb2", m -> m.state == MemberStatus.State.MASTER && m.holds.contains("web-do"));
+            assertThat(lb2.providerErrors).isEmpty();
+            assertThat(lab.addresses("lb2")).contains(reserved + "/32");
+            assertThat(sim.mutatingRequests()).as("one assign by lb1, one by lb2").hasSize(2);
+
+            lab.heal("lb1"); // lb1 preempts (priority 200 over 100) and takes the address back
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> sim.holderOf(reserved).orElse(0L) == 101L);
+            awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP && m.holds.isEmpty());
+        }
     }
 }

@@ -110,7 +110,7 @@ public final class TestResources {
     }
 
     /** A FloatingIp with the digitalocean provider, its token in the named Secret (default key). */
-    static FloatingIp digitalocean(String namespace, String name, String address, String pair, String secret) {
+    public static FloatingIp digitalocean(String namespace, String name, String address, String pair, String secret) {
         FloatingIp fip = layer2(namespace, name, address, pair);
         fip.getSpec().provider = new ProviderSpec();
         fip.getSpec().provider.digitalocean = new DigitalOceanSpec();

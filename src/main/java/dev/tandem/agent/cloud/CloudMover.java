@@ -65,6 +65,8 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
     }
 
     private final String pair;
+    private final Duration afterPermanent;
+    private final Duration minRoundPause;
     private final Environment environment;
     private final Progress progress;
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
@@ -75,6 +77,14 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
     private List<PairPlan.CloudAddress> addresses = List.of();
 
     public CloudMover(String pair, Environment environment, Progress progress) {
+        this(pair, environment, progress, AFTER_PERMANENT, MIN_ROUND_PAUSE);
+    }
+
+    /** For tests: shorter pauses between attempts. */
+    CloudMover(String pair, Environment environment, Progress progress, Duration afterPermanent,
+               Duration minRoundPause) {
+        this.afterPermanent = afterPermanent;
+        this.minRoundPause = minRoundPause;
         this.pair = pair;
         this.environment = environment;
         this.progress = progress;
@@ -199,14 +209,14 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
                 if (permanent) {
                     environment.invalidate(a);
                 }
-                pause = permanent ? AFTER_PERMANENT : roundPause(a);
+                pause = permanent ? afterPermanent : roundPause(a);
                 LOG.warnf("%s: moving %s to this member failed: %s; trying again in %d s", pair, a.address(),
                         e.getMessage(), pause.toSeconds());
                 progress.failed(a, e.getMessage());
             } catch (InterruptedException e) {
                 return; // stopped
             } catch (RuntimeException e) {
-                pause = AFTER_PERMANENT;
+                pause = afterPermanent;
                 LOG.errorf(e, "%s: moving %s failed unexpectedly; trying again in %d s", pair, a.address(),
                         pause.toSeconds());
                 progress.failed(a, a.provider() + ": unexpected error: " + e);
@@ -219,9 +229,9 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
         }
     }
 
-    private static Duration roundPause(PairPlan.CloudAddress a) {
+    private Duration roundPause(PairPlan.CloudAddress a) {
         Duration max = dev.tandem.provider.RetryPolicy.from(a.spec().retry).maxBackoff().multipliedBy(2);
-        return max.compareTo(MIN_ROUND_PAUSE) < 0 ? MIN_ROUND_PAUSE : max;
+        return max.compareTo(minRoundPause) < 0 ? minRoundPause : max;
     }
 
     private static boolean sameAddress(PairPlan.CloudAddress a, PairPlan.CloudAddress b) {

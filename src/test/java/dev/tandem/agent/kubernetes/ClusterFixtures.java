@@ -74,6 +74,15 @@ public final class ClusterFixtures {
                 .patch(PatchContext.of(PatchType.JSON), ops.toString());
     }
 
+    /** Sets status.memberProviderIds, as the operator does from the member nodes' spec.providerID. */
+    public static void providerIds(KubernetesClient client, String namespace, String pair, Map<String, String> ids) {
+        var ops = JsonNodeFactory.instance.arrayNode();
+        ops.addObject().put("op", "add").put("path", "/status/memberProviderIds")
+                .set("value", client.getKubernetesSerialization().convertValue(ids, ObjectNode.class));
+        client.resources(FailoverPair.class).inNamespace(namespace).withName(pair).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON), ops.toString());
+    }
+
     /** Writes another member's entry, as its agent would. */
     public static void report(KubernetesClient client, String namespace, String pair, String node, MemberStatus entry) {
         FailoverPair current = client.resources(FailoverPair.class).inNamespace(namespace).withName(pair).get();
