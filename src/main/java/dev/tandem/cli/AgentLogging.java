@@ -15,14 +15,14 @@ import java.util.logging.Logger;
  * ({@code 2026-11-22 02:29:07,671 INFO  [de.ta.agent] web: BACKUP -> MASTER (MasterDown)}), on standard error, INFO
  * and above ({@code TANDEM_LOG_LEVEL=DEBUG} for more), with the Kubernetes client's informer chatter at WARN.
  */
-final class AgentLogging {
+public final class AgentLogging {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss,SSS")
             .withZone(ZoneId.systemDefault());
 
     private AgentLogging() {
     }
 
-    static void configure() {
+    public static void configure() {
         Level level = parse(System.getenv("TANDEM_LOG_LEVEL"));
         Logger root = Logger.getLogger("");
         for (Handler h : root.getHandlers()) {

@@ -72,6 +72,12 @@ public class HetznerSimulator extends HttpSimulator {
     private String instanceId;
 
     public HetznerSimulator(String token, Clock clock) {
+        this(token, clock, new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** A simulator listening on {@code bind}, e.g. a lab namespace's address. */
+    public HetznerSimulator(String token, Clock clock, java.net.InetSocketAddress bind) {
+        super(bind);
         this.token = token;
         this.clock = clock;
         this.refilled = clock.instant();
