@@ -1,10 +1,10 @@
 package dev.tandem.net;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -24,7 +24,6 @@ final class Ipv4VrrpSocket implements VrrpSocket {
     private final NativeSocket socket;
     private final String interfaceName;
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final ReentrantLock receiveLock = new ReentrantLock();
     private final MemorySegment sendBuffer;
     private final MemorySegment destination;
     private final MemorySegment receiveBuffer;
@@ -99,28 +98,13 @@ final class Ipv4VrrpSocket implements VrrpSocket {
 
     @Override
     public int receive(byte[] buffer, Duration timeout) throws IOException {
-        long deadline = NativeSocket.deadline(timeout);
-        socket.enter();
-        receiveLock.lock();
-        try {
-            while (socket.awaitReadable(deadline)) {
-                long length = Libc.recv(socket.fd(), receiveBuffer, BUFFER_SIZE, Libc.MSG_DONTWAIT);
-                if (length < 0) {
-                    int errno = Libc.errno();
-                    if (errno == ErrnoException.EAGAIN || errno == ErrnoException.EINTR) {
-                        continue;
-                    }
-                    throw new ErrnoException("recvfrom(VRRP)", interfaceName, errno);
-                }
-                int stored = (int) Math.min(length, buffer.length);
-                MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, buffer, 0, stored);
-                return stored;
-            }
-            return -1;
-        } finally {
-            receiveLock.unlock();
-            socket.exit();
-        }
+        return socket.receive(timeout, "recvfrom(VRRP)",
+                () -> Libc.recv(socket.fd(), receiveBuffer, BUFFER_SIZE, Libc.MSG_DONTWAIT),
+                length -> {
+                    int stored = (int) Math.min(length, buffer.length);
+                    MemorySegment.copy(receiveBuffer, JAVA_BYTE, 0, buffer, 0, stored);
+                    return stored;
+                });
     }
 
     @Override

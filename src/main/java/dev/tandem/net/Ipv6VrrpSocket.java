@@ -1,11 +1,11 @@
 package dev.tandem.net;
 
+import java.util.concurrent.locks.ReentrantLock;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
@@ -42,7 +42,6 @@ final class Ipv6VrrpSocket implements VrrpSocket {
     private final int ifindex;
     private final boolean joined;
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final ReentrantLock receiveLock = new ReentrantLock();
     private final MemorySegment sendBuffer;
     private final MemorySegment destination;
     private final MemorySegment receiveBuffer;
@@ -126,31 +125,13 @@ final class Ipv6VrrpSocket implements VrrpSocket {
 
     @Override
     public int receive(byte[] buffer, Duration timeout) throws IOException {
-        long deadline = NativeSocket.deadline(timeout);
-        socket.enter();
-        receiveLock.lock();
-        try {
-            while (socket.awaitReadable(deadline)) {
-                resetMessageHeader();
-                long length = Libc.recvmsg(socket.fd(), msghdr, Libc.MSG_DONTWAIT);
-                if (length < 0) {
-                    int errno = Libc.errno();
-                    // EAGAIN also when the kernel dropped a packet with a wrong checksum (rawv6_recvmsg, net/ipv6/raw.c).
-                    if (errno == ErrnoException.EAGAIN || errno == ErrnoException.EINTR) {
-                        continue;
-                    }
-                    throw new ErrnoException("recvmsg(VRRP)", interfaceName, errno);
-                }
-                if (!wanted()) {
-                    continue;
-                }
-                return storePacket(buffer, (int) length);
-            }
-            return -1;
-        } finally {
-            receiveLock.unlock();
-            socket.exit();
-        }
+        // EAGAIN also when the kernel dropped a packet with a wrong checksum (rawv6_recvmsg, net/ipv6/raw.c).
+        return socket.receive(timeout, "recvmsg(VRRP)",
+                () -> {
+                    resetMessageHeader();
+                    return Libc.recvmsg(socket.fd(), msghdr, Libc.MSG_DONTWAIT);
+                },
+                length -> wanted() ? storePacket(buffer, (int) length) : -1);
     }
 
     /** {@code struct msghdr} (64-bit): name, namelen, iov, iovlen, control, controllen, flags. */

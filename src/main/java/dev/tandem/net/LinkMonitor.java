@@ -59,31 +59,24 @@ public final class LinkMonitor implements AutoCloseable {
      * @throws java.nio.channels.AsynchronousCloseException when {@link #close()} ended the wait
      */
     public List<Change> next(Duration timeout) throws IOException {
-        long deadline = NativeSocket.deadline(timeout);
-        socket.enter();
+        List<Change> changes = new ArrayList<>();
         try {
-            List<Change> changes = new ArrayList<>();
-            while (changes.isEmpty() && socket.awaitReadable(deadline)) {
-                long length = Libc.recv(socket.fd(), buffer, BUFFER_SIZE, Libc.MSG_DONTWAIT);
-                if (length < 0) {
-                    int errno = Libc.errno();
-                    if (errno == ErrnoException.EAGAIN || errno == ErrnoException.EINTR) {
-                        continue;
-                    }
-                    if (errno == ENOBUFS) {
-                        return List.of(Change.OVERFLOW);
-                    }
-                    throw new ErrnoException("recv(netlink link notifications)", "", errno);
-                }
-                ByteBuffer datagram = ByteBuffer.allocate((int) Math.min(length, BUFFER_SIZE))
-                        .order(ByteOrder.nativeOrder());
-                MemorySegment.ofBuffer(datagram).copyFrom(buffer.asSlice(0, datagram.capacity()));
-                changes.addAll(parse(datagram));
+            socket.receive(timeout, "recv(netlink link notifications)",
+                    () -> Libc.recv(socket.fd(), buffer, BUFFER_SIZE, Libc.MSG_DONTWAIT),
+                    length -> {
+                        ByteBuffer datagram = ByteBuffer.allocate((int) Math.min(length, BUFFER_SIZE))
+                                .order(ByteOrder.nativeOrder());
+                        MemorySegment.ofBuffer(datagram).copyFrom(buffer.asSlice(0, datagram.capacity()));
+                        changes.addAll(parse(datagram));
+                        return changes.isEmpty() ? -1 : changes.size();
+                    });
+        } catch (ErrnoException e) {
+            if (e.errno() == ENOBUFS) {
+                return List.of(Change.OVERFLOW);
             }
-            return changes;
-        } finally {
-            socket.exit();
+            throw e;
         }
+        return changes;
     }
 
     /** The link states in one notification datagram; messages other than RTM_NEWLINK and RTM_DELLINK are skipped. */

@@ -1,6 +1,7 @@
 package dev.tandem.net;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
@@ -28,6 +29,7 @@ final class NativeSocket implements Closeable {
     private final MemorySegment pollFds = arena.allocate(16); // struct pollfd[2] { int fd; short events, revents; }
     private final MemorySegment wakeCounter = arena.allocate(8, 8);
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    private final java.util.concurrent.locks.ReentrantLock receiveLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean closed;
 
     private NativeSocket(int fd, int wakeFd, String subject) {
@@ -132,6 +134,53 @@ final class NativeSocket implements Closeable {
             if (remaining <= 0 || System.nanoTime() - deadlineNanos >= 0) {
                 return false;
             }
+        }
+    }
+
+    /** One non-blocking read into the socket's buffer: the length, or a negative value with errno set. */
+    @FunctionalInterface
+    interface Read {
+        long read();
+    }
+
+    /** What to keep of a datagram of {@code length} bytes: the count stored for the caller, or -1 to skip it. */
+    @FunctionalInterface
+    interface Keep {
+        int keep(long length) throws IOException;
+    }
+
+    /**
+     * The receive loop of every socket here: wait for input until {@code timeout}, read one datagram without blocking,
+     * retry on EAGAIN (another reader won, or the kernel dropped a bad packet) and EINTR, and let {@code keep} store or
+     * skip it. One receiver at a time.
+     *
+     * @return what {@code keep} returned for the first datagram it kept, or -1 when the time ran out or
+     * {@link #wakeup()} cut the wait short
+     * @throws ErrnoException naming {@code call} and the socket's subject for any other error
+     */
+    int receive(Duration timeout, String call, Read read, Keep keep) throws IOException {
+        long deadline = deadline(timeout);
+        enter();
+        receiveLock.lock();
+        try {
+            while (awaitReadable(deadline)) {
+                long length = read.read();
+                if (length < 0) {
+                    int errno = Libc.errno();
+                    if (errno == ErrnoException.EAGAIN || errno == ErrnoException.EINTR) {
+                        continue;
+                    }
+                    throw new ErrnoException(call, subject, errno);
+                }
+                int kept = keep.keep(length);
+                if (kept >= 0) {
+                    return kept;
+                }
+            }
+            return -1;
+        } finally {
+            receiveLock.unlock();
+            exit();
         }
     }
 
