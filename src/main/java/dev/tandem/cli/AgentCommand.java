@@ -4,6 +4,7 @@ import dev.tandem.agent.AgentEndpoints;
 import dev.tandem.agent.AgentHealth;
 import dev.tandem.agent.PairPlan;
 import dev.tandem.agent.StandaloneAgent;
+import dev.tandem.agent.election.AgentNode;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.MetricsListener;
 import dev.tandem.agent.kubernetes.AgentNodeRunner;
@@ -72,6 +73,12 @@ public class AgentCommand implements Callable<Integer> {
                     + " with one file per key, as a mounted Secret (default: ${DEFAULT-VALUE}).")
     Path credentialsDir;
 
+    @Option(names = "--realtime-priority", paramLabel = "N", defaultValue = "10",
+            description = "SCHED_FIFO priority (1-99) of the election thread, so adverts stay on time on a saturated"
+                    + " node; needs CAP_SYS_NICE (without it the agent says so and runs at the normal priority);"
+                    + " 0: off (default: ${DEFAULT-VALUE}).")
+    int realtimePriority;
+
     @Option(names = "--host-bond", paramLabel = "NAME", description = "Apply a HostBond (not available in this build).")
     String hostBond;
 
@@ -102,6 +109,7 @@ public class AgentCommand implements Callable<Integer> {
         }
         Optional<Integer> port;
         try {
+            AgentNode.useRealtimePriority(realtimePriority);
             port = port();
         } catch (IllegalArgumentException e) {
             System.err.println("tandem agent: " + e.getMessage());

@@ -73,6 +73,10 @@ final class Libc {
     private static final MethodHandle OPEN = errnoCall("open",
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SETNS = errnoCall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SCHED_SETSCHEDULER = errnoCall("sched_setscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+    private static final MethodHandle SCHED_GETSCHEDULER = errnoCall("sched_getscheduler",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle IF_NAMETOINDEX = errnoCall("if_nametoindex", FunctionDescriptor.of(JAVA_INT, ADDRESS));
     private static final MethodHandle IF_NAMEINDEX = errnoCall("if_nameindex", FunctionDescriptor.of(ADDRESS));
     private static final MethodHandle IF_FREENAMEINDEX = plainCall("if_freenameindex", FunctionDescriptor.ofVoid(ADDRESS));
@@ -204,6 +208,22 @@ final class Libc {
     static int open(MemorySegment path, int flags) {
         try {
             return (int) OPEN.invokeExact(CAPTURED.get(), path, flags, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int schedSetscheduler(int pid, int policy, MemorySegment param) {
+        try {
+            return (int) SCHED_SETSCHEDULER.invokeExact(CAPTURED.get(), pid, policy, param);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int schedGetscheduler(int pid) {
+        try {
+            return (int) SCHED_GETSCHEDULER.invokeExact(CAPTURED.get(), pid);
         } catch (Throwable t) {
             throw rethrow(t);
         }

@@ -123,6 +123,20 @@ class AgentProcessIT {
                 .untilAsserted(() -> assertThat(lab.holders(vip() + "/32")).as("nodes holding %s", vip()).containsExactly(node));
     }
 
+    /** The scheduling policy of the agent's election thread, from /proc (0 SCHED_OTHER, 1 SCHED_FIFO). */
+    static int electionThreadPolicy(Process agent) throws IOException {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(agent.pid()), "task"))) {
+            for (Path task : tasks.toList()) {
+                if (Files.readString(task.resolve("comm")).strip().startsWith("tandem-electio")) {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return Integer.parseInt(fields[38]); // field 41 of proc_pid_stat(5): policy
+                }
+            }
+        }
+        throw new AssertionError("no election thread in process " + agent.pid());
+    }
+
     /** The agent's Prometheus metrics, fetched inside its namespace from the port its log names. */
     String metrics(String node, String logName) {
         return get(node, logName, "/q/metrics");
@@ -151,6 +165,8 @@ class AgentProcessIT {
         assertThat(get("lb1", "lb1.log", "/q/health/ready")).contains("\"status\":\"UP\"").contains("MASTER");
         assertThat(get("lb2", "lb2.log", "/q/health/ready")).contains("\"status\":\"UP\"").contains("BACKUP");
         assertThat(get("lb2", "lb2.log", "/q/health/live")).contains("UP");
+        assertThat(electionThreadPolicy(lb1)).as("SCHED_FIFO (1) as root, with CAP_SYS_NICE").isEqualTo(1);
+        assertThat(log("lb1.log")).contains("the election thread runs real-time (SCHED_FIFO 10)");
 
         int count = 400; // 4 s at 10 ms
         Process ping = lab.start("client", List.of("ping", "-D", "-n", "-i", "0.01", "-W", "1", "-c", String.valueOf(count),

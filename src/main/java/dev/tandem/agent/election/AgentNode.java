@@ -2,7 +2,9 @@ package dev.tandem.agent.election;
 
 import dev.tandem.agent.PairPlan;
 import dev.tandem.net.AddressTable;
+import dev.tandem.net.ErrnoException;
 import dev.tandem.net.Interfaces;
+import dev.tandem.net.Scheduling;
 import dev.tandem.net.LinkLayerAnnouncer;
 import dev.tandem.net.LinkMonitor;
 import dev.tandem.net.VrrpSocket;
@@ -18,6 +20,20 @@ import java.util.concurrent.ScheduledExecutorService;
  * checks and the loop thread. Open it on a thread in the node's network namespace: the sockets stay there.
  */
 public final class AgentNode implements AutoCloseable {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger("dev.tandem.agent");
+    /** The election thread's SCHED_FIFO priority by default: above ordinary work, below the kernel's own threads. */
+    public static final int DEFAULT_REALTIME_PRIORITY = 10;
+    private static volatile int realtimePriority = DEFAULT_REALTIME_PRIORITY;
+
+    /** The SCHED_FIFO priority of election threads started from now on; 0 keeps them at the default policy. */
+    public static void useRealtimePriority(int priority) {
+        if (priority < 0 || priority > Scheduling.MAX_PRIORITY) {
+            throw new IllegalArgumentException("--realtime-priority must be 0 (off) to " + Scheduling.MAX_PRIORITY
+                    + ", got " + priority);
+        }
+        realtimePriority = priority;
+    }
+
     private final PairPlan plan;
     private final VrrpSocket socket;
     private final AddressTable table;
@@ -92,7 +108,20 @@ public final class AgentNode implements AutoCloseable {
     /** Starts the election thread and the health checks. */
     public AgentNode start() {
         health.start();
-        thread = Thread.ofPlatform().name("tandem-election-" + plan.pair()).start(loop);
+        int priority = realtimePriority;
+        thread = Thread.ofPlatform().name("tandem-election-" + plan.pair()).start(() -> {
+            if (priority > 0) {
+                try {
+                    Scheduling.realtime(priority);
+                    LOG.infof("%s: the election thread runs real-time (SCHED_FIFO %d)", plan.pair(), priority);
+                } catch (ErrnoException e) {
+                    LOG.infof("%s: the election thread runs at the normal priority (%s); give the agent CAP_SYS_NICE"
+                            + " so that adverts stay on time when the node's CPUs are saturated", plan.pair(),
+                            e.getMessage());
+                }
+            }
+            loop.run();
+        });
         linkThread = Thread.ofPlatform().daemon().name("tandem-link-" + plan.pair()).start(this::watchLinks);
         return this;
     }

@@ -17,7 +17,8 @@ import java.util.Map;
  * The DaemonSet that runs one election agent on each member node of a pair.
  *
  * <p>Least privilege: the agent needs CAP_NET_RAW for the VRRP raw socket (IP protocol 112) and gratuitous ARP, and
- * CAP_NET_ADMIN to add and remove addresses over rtnetlink; nothing else, so every other capability is dropped and the
+ * CAP_NET_ADMIN to add and remove addresses over rtnetlink, and CAP_SYS_NICE to run its election thread SCHED_FIFO (so
+ * adverts stay on time when the node's CPUs are saturated); nothing else, so every other capability is dropped and the
  * pod is not privileged. It runs as root because a non-root process does not get added capabilities in its effective
  * set. Host network is the point: the addresses live on the node's interfaces.
  */
@@ -126,7 +127,7 @@ public final class ElectionDaemonSet {
                     .withAllowPrivilegeEscalation(false)
                     .withReadOnlyRootFilesystem(true)
                     .withRunAsUser(0L)
-                    .withNewCapabilities().withDrop("ALL").withAdd("NET_ADMIN", "NET_RAW").endCapabilities()
+                    .withNewCapabilities().withDrop("ALL").withAdd("NET_ADMIN", "NET_RAW", "SYS_NICE").endCapabilities()
                     .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                 .endSecurityContext()
                 .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()

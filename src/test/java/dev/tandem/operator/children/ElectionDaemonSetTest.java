@@ -87,7 +87,7 @@ class ElectionDaemonSetTest {
 
         assertThat(podSpec(ds).getHostNetwork()).isTrue();
         SecurityContext sc = agent(ds).getSecurityContext();
-        assertThat(sc.getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW");
+        assertThat(sc.getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW", "SYS_NICE");
         assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(sc.getPrivileged()).isFalse();
         assertThat(sc.getReadOnlyRootFilesystem()).isTrue();
