@@ -7,6 +7,8 @@ import dev.tandem.api.v1alpha1.FloatingIpStatus;
 import dev.tandem.api.v1alpha1.MemberSpec;
 import dev.tandem.api.v1alpha1.ProviderSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
+import dev.tandem.operator.drift.CheckRequest;
+import dev.tandem.operator.drift.DriftChecker;
 import dev.tandem.provider.Providers;
 import dev.tandem.operator.status.Blocker;
 import dev.tandem.operator.status.FloatingIpObservation;
@@ -29,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import jakarta.inject.Inject;
 
@@ -46,13 +49,15 @@ import java.util.stream.Collectors;
 
 /**
  * Reconciles a FloatingIp: validate, check that its pair and credentials exist, and derive holder and phase from the
- * members' reports. Its finalizer keeps it until no live member holds the address any more.
+ * members' reports. For cloud providers it also has the {@link DriftChecker} ask the provider, every
+ * {@code driftCheckInterval}, whether the active member's machine holds the address, and repair drift. Its finalizer
+ * keeps it until no live member holds the address any more.
  */
 @ControllerConfiguration(name = FloatingIpReconciler.NAME, generationAwareEventProcessing = false)
 public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<FloatingIp> {
     public static final String NAME = "floatingip";
-    static final List<String> OWNED = List.of("holderNode", "phase", "provider", "lastMove", "moves", "conditions",
-            "observedGeneration");
+    static final List<String> OWNED = List.of("holderNode", "phase", "provider", "lastMove", "moves",
+            "lastDriftRepair", "driftRepairs", "conditions", "observedGeneration");
     /** How often a FloatingIp being deleted looks again for the release. */
     static final Duration RELEASE_POLL = Duration.ofSeconds(2);
     /** How often a FloatingIp with a missing reference looks again. */
@@ -70,6 +75,17 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
     OperatorMetrics metrics;
     @Inject
     Clock clock;
+    @Inject
+    DriftChecker drift;
+
+    /** The pairs, read again by the repair guard; set when the event sources are prepared. */
+    private volatile InformerEventSource<FailoverPair, FloatingIp> pairs;
+    /** Reconciles a FloatingIp when a check of its provider finished. */
+    private final SimpleInboundEventSource<FloatingIp> checkFinished = new SimpleInboundEventSource<>("drift-check");
+
+    /** What a reconcile found: the observation, and the credentials Secret when it exists. */
+    private record Observed(FloatingIpObservation observation, Secret secret) {
+    }
 
     @Override
     public List<EventSource<?, FloatingIp>> prepareEventSources(EventSourceContext<FloatingIp> context) {
@@ -84,26 +100,39 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
                         || fip.getSpec().failoverPairRef.name == null ? Set.of()
                         : Set.of(new ResourceID(fip.getSpec().failoverPairRef.name, fip.getMetadata().getNamespace())))
                 .build(), context);
-        return List.of(pairs);
+        this.pairs = pairs;
+        return List.of(pairs, checkFinished);
     }
 
     @Override
     public UpdateControl<FloatingIp> reconcile(FloatingIp fip, Context<FloatingIp> context) {
-        FloatingIpObservation observation = observe(fip, context, false);
-        FloatingIpStatus next = FloatingIpStatusAggregator.aggregate(observation);
-        writeStatus(fip, next);
-        announce(fip, fip.getStatus(), next);
+        Observed observed = observe(fip, context, false);
+        FloatingIpObservation observation = observed.observation();
+        Duration next = config.resyncInterval();
+        if (isCloud(fip) && observation.blockers().isEmpty()) {
+            DriftChecker.Poll poll = drift.poll(new CheckRequest(fip, observed.secret(), () -> pair(fip),
+                    () -> checkFinished.propagateEvent(ResourceID.fromResource(fip))));
+            observation = observation.withProviderCheck(poll.latest());
+            next = min(next, poll.nextCheckIn());
+        } else {
+            // A layer2 FloatingIp never has a provider; a blocked cloud one gives its provider up until it is fixed.
+            drift.forget(fip.getMetadata().getUid());
+        }
+        FloatingIpStatus status = FloatingIpStatusAggregator.aggregate(observation);
+        writeStatus(fip, status);
+        announce(fip, fip.getStatus(), status);
         // Secrets are not watched (that would mean reading every Secret of the cluster): while one is missing, or
         // another FloatingIp holds the address, look again soon rather than at the next resync.
         boolean waitingForReference = observation.blockers().stream()
                 .anyMatch(b -> !Blocker.INVALID_SPEC.equals(b.reason()));
-        return UpdateControl.<FloatingIp>noUpdate().rescheduleAfter(
-                waitingForReference ? REFERENCE_POLL : config.resyncInterval());
+        return UpdateControl.<FloatingIp>noUpdate().rescheduleAfter(waitingForReference ? REFERENCE_POLL : next);
     }
 
     @Override
     public DeleteControl cleanup(FloatingIp fip, Context<FloatingIp> context) {
-        FloatingIpObservation observation = observe(fip, context, true);
+        // The agents release the address; the operator checks the provider no more.
+        drift.forget(fip.getMetadata().getUid());
+        FloatingIpObservation observation = observe(fip, context, true).observation();
         List<String> holders = FloatingIpStatusAggregator.holders(observation);
         if (holders.isEmpty()) {
             metrics.forget(fip);
@@ -115,21 +144,41 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
         return DeleteControl.noFinalizerRemoval().rescheduleAfter(RELEASE_POLL);
     }
 
-    private FloatingIpObservation observe(FloatingIp fip, Context<FloatingIp> context, boolean deleting) {
+    private Observed observe(FloatingIp fip, Context<FloatingIp> context, boolean deleting) {
         List<Blocker> blockers = new ArrayList<>();
         FailoverPair pair = context.getSecondaryResource(FailoverPair.class).orElse(null);
         List<SpecProblem> problems = FloatingIpValidator.validate(fip.getSpec());
+        Secret secret = null;
         if (!problems.isEmpty()) {
             blockers.add(Blocker.invalidSpec(problems));
         } else if (!deleting) {
-            checkReferences(fip, pair, blockers);
+            secret = checkReferences(fip, pair, blockers);
             checkAddressConflict(fip, context, blockers);
         }
-        return new FloatingIpObservation(fip.getMetadata().getName(), fip.getSpec(), fip.getMetadata().getGeneration(),
-                fip.getStatus(), blockers, pair, deleting, clock.instant(), config.memberStaleAfter());
+        return new Observed(new FloatingIpObservation(fip.getMetadata().getName(), fip.getSpec(),
+                fip.getMetadata().getGeneration(), fip.getStatus(), blockers, pair, deleting, clock.instant(),
+                config.memberStaleAfter()), secret);
     }
 
-    private void checkReferences(FloatingIp fip, FailoverPair pair, List<Blocker> blockers) {
+    /** The pair of {@code fip} as the informer cache has it now. */
+    private Optional<FailoverPair> pair(FloatingIp fip) {
+        InformerEventSource<FailoverPair, FloatingIp> source = pairs;
+        if (source == null || fip.getSpec() == null || fip.getSpec().failoverPairRef == null) {
+            return Optional.empty();
+        }
+        return source.get(new ResourceID(fip.getSpec().failoverPairRef.name, fip.getMetadata().getNamespace()));
+    }
+
+    private static boolean isCloud(FloatingIp fip) {
+        return fip.getSpec() != null && Providers.cloudName(fip.getSpec().provider).isPresent();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Adds a blocker for each missing reference; returns the credentials Secret when it exists. */
+    private Secret checkReferences(FloatingIp fip, FailoverPair pair, List<Blocker> blockers) {
         FloatingIpSpec spec = fip.getSpec();
         String ns = fip.getMetadata().getNamespace();
         if (pair == null) {
@@ -140,9 +189,11 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
                     .collect(Collectors.toSet());
             checkMemberMapping(spec.provider, members, blockers);
         }
+        Secret found = null;
         for (Map.Entry<SecretKeyRef, List<String>> e : requiredKeys(spec.provider).entrySet()) {
             SecretKeyRef ref = e.getKey();
             Secret secret = client.secrets().inNamespace(ns).withName(ref.name).get();
+            found = secret;
             if (secret == null) {
                 blockers.add(new Blocker("SecretNotFound", "Secret " + ref.name
                         + " (credentialsSecretRef) does not exist in namespace " + ns));
@@ -157,6 +208,7 @@ public class FloatingIpReconciler implements Reconciler<FloatingIp>, Cleaner<Flo
                 }
             }
         }
+        return found;
     }
 
     /** Providers that name one object per member must name one for every member of the pair. */

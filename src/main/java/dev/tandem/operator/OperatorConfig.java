@@ -31,6 +31,20 @@ public interface OperatorConfig {
     @WithDefault("20s")
     Duration resyncInterval();
 
+    /**
+     * How often the operator asks the cloud provider who holds each cloud FloatingIp, to find and repair drift (the
+     * address moved away from the active member behind tandem's back, e.g. in the provider's console).
+     */
+    @WithDefault("30s")
+    Duration driftCheckInterval();
+
+    /**
+     * How long a member must have been MASTER before the operator repairs drift towards it: the member's own agent
+     * moves the address when it takes over, and gets this long to do so before the operator steps in.
+     */
+    @WithDefault("15s")
+    Duration driftGrace();
+
     /** Namespace of the operator, where HostBond DaemonSets run. */
     @WithDefault("tandem-system")
     String namespace();

@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -19,7 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  *   <li>{@code tandem_operator_resources{kind, ready, reason}}: resources by their Ready condition;</li>
  *   <li>{@code tandem_operator_active_member_changes_total{namespace, pair}}: changes of a pair's active member that
- *   the operator observed in the members' reports.</li>
+ *   the operator observed in the members' reports;</li>
+ *   <li>{@code tandem_operator_drift_repairs_total{provider}}: cloud FloatingIps the operator moved back to their
+ *   pair's active member after finding them elsewhere;</li>
+ *   <li>{@code tandem_provider_call_seconds{provider, operation, outcome}}: each HTTP call to a cloud provider's API
+ *   (operation as the provider names it, e.g. {@code get_reserved_ip}; outcome {@code success} or the error kind).
+ *   The agents record the same timer in their own registries.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -55,6 +62,21 @@ public class OperatorMetrics {
                 .description("Changes of a FailoverPair's active member seen in its members' reports")
                 .tag("namespace", pair.getMetadata().getNamespace()).tag("pair", pair.getMetadata().getName())
                 .register(registry).increment();
+    }
+
+    public void driftRepaired(String provider) {
+        Counter.builder("tandem.operator.drift.repairs")
+                .description("Cloud FloatingIps moved back to their pair's active member after drift")
+                .tag("provider", provider)
+                .register(registry).increment();
+    }
+
+    /** One HTTP call to a provider's API; fits {@link dev.tandem.provider.CallObserver}. */
+    public void providerCall(String provider, String operation, String outcome, Duration took) {
+        Timer.builder("tandem.provider.call")
+                .description("Calls to cloud provider APIs, by provider, operation and outcome")
+                .tag("provider", provider).tag("operation", operation).tag("outcome", outcome)
+                .register(registry).record(took);
     }
 
     private long count(String kind, String value) {

@@ -59,6 +59,19 @@ public final class TestResources {
                 .build()).create();
     }
 
+    /** A node whose spec.providerID names its machine at a cloud, e.g. digitalocean://101; created once. */
+    static Node node(KubernetesClient client, String name, String internalIp, String providerId) {
+        Node existing = client.nodes().withName(name).get();
+        if (existing != null) {
+            return existing;
+        }
+        return client.nodes().resource(new NodeBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName(name).build())
+                .withNewSpec().withProviderID(providerId).endSpec()
+                .withNewStatus().addNewAddress().withType("InternalIP").withAddress(internalIp).endAddress().endStatus()
+                .build()).create();
+    }
+
     public static FailoverPair pair(String namespace, String name, String... nodes) {
         FailoverPair pair = new FailoverPair();
         pair.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
@@ -96,6 +109,11 @@ public final class TestResources {
         entry.reason = "MasterDown";
         entry.takeoverMillis = 180L;
         entry.holds = List.of(holds);
+        report(client, namespace, pair, node, entry);
+    }
+
+    /** Writes {@code entry} as {@code node}'s own entry of the pair's status, as its agent does. */
+    static void report(KubernetesClient client, String namespace, String pair, String node, MemberStatus entry) {
         FailoverPair current = client.resources(FailoverPair.class).inNamespace(namespace).withName(pair).get();
         String prefix = "";
         if (current.getStatus() == null) {

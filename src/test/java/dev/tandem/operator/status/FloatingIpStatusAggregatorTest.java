@@ -1,9 +1,11 @@
 package dev.tandem.operator.status;
 
+import dev.tandem.api.v1alpha1.DigitalOceanSpec;
 import dev.tandem.api.v1alpha1.FailoverPair;
 import dev.tandem.api.v1alpha1.FailoverPairStatus;
 import dev.tandem.api.v1alpha1.FloatingIpSpec;
 import dev.tandem.api.v1alpha1.FloatingIpStatus;
+import dev.tandem.api.v1alpha1.FloatingIpStatus.DriftRepair;
 import dev.tandem.api.v1alpha1.FloatingIpStatus.Phase;
 import dev.tandem.api.v1alpha1.LayerTwoSpec;
 import dev.tandem.api.v1alpha1.LocalObjectRef;
@@ -11,6 +13,7 @@ import dev.tandem.api.v1alpha1.MemberStatus;
 import dev.tandem.api.v1alpha1.MemberStatus.State;
 import dev.tandem.api.v1alpha1.MoveRecord;
 import dev.tandem.api.v1alpha1.ProviderSpec;
+import dev.tandem.api.v1alpha1.SecretKeyRef;
 import dev.tandem.validation.SpecProblem;
 import io.fabric8.kubernetes.api.model.Condition;
 import org.junit.jupiter.api.Test;
@@ -255,5 +258,129 @@ class FloatingIpStatusAggregatorTest {
 
         assertThat(s.holderNode).isNull();
         assertThat(s.moves).isEqualTo(4L);
+    }
+
+    // ---- cloud providers: the agent's provider errors, ProviderInSync and drift repairs ----
+
+    private static FloatingIpSpec cloudSpec() {
+        FloatingIpSpec s = spec();
+        s.provider = new ProviderSpec();
+        s.provider.digitalocean = new DigitalOceanSpec();
+        s.provider.digitalocean.credentialsSecretRef = new SecretKeyRef("do-token", null);
+        return s;
+    }
+
+    private static FloatingIpObservation cloud(FailoverPair pair, FloatingIpStatus previous, ProviderCheck check) {
+        return new FloatingIpObservation(FIP, cloudSpec(), 5L, previous, List.of(), pair, false, NOW, STALE_AFTER,
+                check);
+    }
+
+    private static DriftRepair repair(String time) {
+        return new DriftRepair(time, "102", "lb-2", "101", "lb-1");
+    }
+
+    @Test
+    void theActiveMembersProviderErrorIsTheReadyMessageWhileAssigning() {
+        MemberStatus master = member(State.MASTER, FRESH);
+        master.providerErrors.put(FIP, "digitalocean assign: HTTP 401; check the API token");
+        master.providerErrors.put("other-vip", "unrelated");
+        FloatingIpStatus s = FloatingIpStatusAggregator.aggregate(cloud(pair("lb-1", Map.of("lb-1", master)),
+                null, null));
+
+        assertThat(s.phase).isEqualTo(Phase.Assigning);
+        Condition ready = condition(s, "Ready");
+        assertThat(ready.getReason()).isEqualTo("ProviderError");
+        assertThat(ready.getMessage()).contains("lb-1").contains("HTTP 401; check the API token")
+                .doesNotContain("unrelated");
+
+        // Once the agent holds it, an old entry does not make it unready.
+        MemberStatus holding = member(State.MASTER, FRESH, FIP);
+        holding.providerErrors.put(FIP, "stale entry");
+        assertThat(condition(FloatingIpStatusAggregator.aggregate(cloud(pair("lb-1", Map.of("lb-1", holding)),
+                null, null)), "Ready").getReason()).isEqualTo("Assigned");
+    }
+
+    @Test
+    void aCloudFloatingIpShowsTheLatestProviderCheck() {
+        FailoverPair p = pair("lb-1", Map.of("lb-1", member(State.MASTER, FRESH, FIP)));
+        FloatingIpStatus s = FloatingIpStatusAggregator.aggregate(cloud(p, null,
+                ProviderCheck.of(ProviderCheck.Reason.ProviderError, "digitalocean get_reserved_ip: HTTP 503")));
+
+        assertThat(s.conditions).extracting(Condition::getType).containsExactly("Ready", "References", "ProviderInSync");
+        Condition sync = condition(s, "ProviderInSync");
+        assertThat(sync.getStatus()).isEqualTo("False");
+        assertThat(sync.getReason()).isEqualTo("ProviderError");
+        assertThat(sync.getMessage()).isEqualTo("digitalocean get_reserved_ip: HTTP 503");
+        assertThat(s.driftRepairs).isZero();
+
+        FloatingIpStatus inSync = FloatingIpStatusAggregator.aggregate(cloud(p, s,
+                ProviderCheck.of(ProviderCheck.Reason.InSync, "digitalocean has it on lb-1")));
+        assertThat(condition(inSync, "ProviderInSync").getStatus()).isEqualTo("True");
+        assertThat(condition(inSync, "ProviderInSync").getReason()).isEqualTo("InSync");
+    }
+
+    @Test
+    void beforeTheFirstCheckThePreviousConditionIsKept() {
+        FailoverPair p = pair("lb-1", Map.of("lb-1", member(State.MASTER, FRESH, FIP)));
+        FloatingIpStatus first = FloatingIpStatusAggregator.aggregate(cloud(p, null, null));
+        assertThat(condition(first, "ProviderInSync").getReason()).isEqualTo("Unknown");
+        assertThat(condition(first, "ProviderInSync").getMessage()).contains("first check");
+
+        FloatingIpStatus checked = FloatingIpStatusAggregator.aggregate(cloud(p, first,
+                ProviderCheck.of(ProviderCheck.Reason.InSync, "digitalocean has it on lb-1")));
+        // An operator that restarted has no check yet: it does not flip the condition to Unknown.
+        FloatingIpStatus restarted = FloatingIpStatusAggregator.aggregate(cloud(p, checked, null));
+        assertThat(condition(restarted, "ProviderInSync").getStatus()).isEqualTo("True");
+        assertThat(condition(restarted, "ProviderInSync").getMessage()).isEqualTo("digitalocean has it on lb-1");
+    }
+
+    @Test
+    void aDriftRepairCountsOnceHoweverOftenTheStatusIsComputed() {
+        FailoverPair p = pair("lb-1", Map.of("lb-1", member(State.MASTER, FRESH, FIP)));
+        ProviderCheck repaired = ProviderCheck.of(ProviderCheck.Reason.InSync, "in sync")
+                .withLastRepair(repair("2026-05-01T11:59:59.123Z"));
+        FloatingIpStatus before = FloatingIpStatusAggregator.aggregate(cloud(p, null, null));
+
+        FloatingIpStatus once = FloatingIpStatusAggregator.aggregate(cloud(p, before, repaired));
+        assertThat(once.driftRepairs).isEqualTo(1L);
+        assertThat(once.lastDriftRepair.from).isEqualTo("102");
+        assertThat(once.lastDriftRepair.fromNode).isEqualTo("lb-2");
+        assertThat(once.lastDriftRepair.to).isEqualTo("101");
+        assertThat(once.lastDriftRepair.toNode).isEqualTo("lb-1");
+        // From the written status, and again from the older copy (an informer cache that lags): the same result.
+        assertThat(FloatingIpStatusAggregator.aggregate(cloud(p, once, repaired)).driftRepairs).isEqualTo(1L);
+        assertThat(FloatingIpStatusAggregator.aggregate(cloud(p, before, repaired)).driftRepairs).isEqualTo(1L);
+
+        FloatingIpStatus twice = FloatingIpStatusAggregator.aggregate(cloud(p, once,
+                repaired.withLastRepair(repair("2026-05-01T12:00:00Z"))));
+        assertThat(twice.driftRepairs).isEqualTo(2L);
+        assertThat(twice.lastDriftRepair.time).isEqualTo("2026-05-01T12:00:00Z");
+        // A check without a repair keeps the record.
+        FloatingIpStatus later = FloatingIpStatusAggregator.aggregate(cloud(p, twice,
+                ProviderCheck.of(ProviderCheck.Reason.InSync, "in sync")));
+        assertThat(later.driftRepairs).isEqualTo(2L);
+        assertThat(later.lastDriftRepair.time).isEqualTo("2026-05-01T12:00:00Z");
+    }
+
+    @Test
+    void aBlockedOrDeletedCloudFloatingIpIsNotChecked() {
+        Blocker secret = new Blocker("SecretNotFound", "Secret do-token does not exist");
+        FloatingIpStatus blocked = FloatingIpStatusAggregator.aggregate(new FloatingIpObservation(FIP, cloudSpec(), 5L,
+                null, List.of(secret), null, false, NOW, STALE_AFTER, null));
+        assertThat(condition(blocked, "ProviderInSync").getReason()).isEqualTo("Unknown");
+        assertThat(condition(blocked, "ProviderInSync").getMessage()).contains("References");
+
+        FloatingIpStatus deleting = FloatingIpStatusAggregator.aggregate(new FloatingIpObservation(FIP, cloudSpec(),
+                5L, null, List.of(), null, true, NOW, STALE_AFTER, null));
+        assertThat(condition(deleting, "ProviderInSync").getMessage()).contains("being deleted");
+    }
+
+    @Test
+    void aLayer2FloatingIpHasNoProviderCondition() {
+        FloatingIpStatus s = FloatingIpStatusAggregator.aggregate(observe(pair("lb-1", Map.of(
+                "lb-1", member(State.MASTER, FRESH, FIP))), null));
+        assertThat(Conditions.find(s.conditions, "ProviderInSync")).isNull();
+        assertThat(s.driftRepairs).isNull();
+        assertThat(s.lastDriftRepair).isNull();
     }
 }
