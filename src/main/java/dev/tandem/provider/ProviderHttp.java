@@ -86,6 +86,11 @@ public final class ProviderHttp {
         return provider;
     }
 
+    /** Closes the HTTP client and its threads. */
+    public void close() {
+        client.close();
+    }
+
     public Clock clock() {
         return clock;
     }

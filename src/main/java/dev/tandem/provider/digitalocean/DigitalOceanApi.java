@@ -246,4 +246,8 @@ final class DigitalOceanApi {
         String u = url == null || url.isBlank() ? fallback : url.strip();
         return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
+
+    void close() {
+        http.close();
+    }
 }

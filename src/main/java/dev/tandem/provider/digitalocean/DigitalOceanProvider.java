@@ -192,4 +192,9 @@ public final class DigitalOceanProvider implements FloatingIpProvider {
                     + " is IPv6; the digitalocean provider moves reserved IPv4 addresses only");
         }
     }
+
+    @Override
+    public void close() {
+        api.close();
+    }
 }

@@ -303,4 +303,8 @@ final class HetznerApi {
         String u = url == null || url.isBlank() ? fallback : url.strip();
         return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
+
+    void close() {
+        http.close();
+    }
 }

@@ -270,4 +270,9 @@ public final class HetznerProvider implements FloatingIpProvider {
                 operation, "member node " + member.node() + " has machine id '" + member.machineId()
                 + "', which is not a Hetzner Cloud server id (a positive number)"));
     }
+
+    @Override
+    public void close() {
+        api.close();
+    }
 }
