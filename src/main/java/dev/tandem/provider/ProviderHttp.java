@@ -200,4 +200,48 @@ public final class ProviderHttp {
     private static String hostOf(URI uri) {
         return uri.getScheme() + "://" + uri.getAuthority();
     }
+
+    /** The start of a text, on one line, for an error message. */
+    public static String quote(String text) {
+        if (text == null || text.isBlank()) {
+            return "an empty body";
+        }
+        String line = text.strip().replaceAll("\\s+", " ");
+        return "'" + (line.length() > 120 ? line.substring(0, 120) + "..." : line) + "'";
+    }
+
+    /** A body as JSON; empty when there is none or it is not JSON (unlike {@link Answer#json()}, which hides that). */
+    public static Optional<JsonNode> parseJson(String body) {
+        if (body == null || body.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JSON.readTree(body));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An answer that is not what the API documents: a transient error quoting its start. */
+    public static ProviderException malformed(String provider, String operation, Answer a, String what) {
+        return new ProviderException(ProviderException.Kind.TRANSIENT, provider, operation, a.status(),
+                "malformed_answer", null, "unreadable answer (HTTP " + a.status() + "): " + what + "; got "
+                + quote(a.body()), null);
+    }
+
+    /** {@code url} (or {@code fallback} when it is empty) without a trailing slash. */
+    public static String withoutTrailingSlash(String url, String fallback) {
+        String u = url == null || url.isBlank() ? fallback : url.strip();
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
+    }
+
+    /** A URL built from a spec field; a permanent error naming the field when it does not make one. */
+    public static URI uri(String provider, String text, String field) throws ProviderException {
+        try {
+            return URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new ProviderException(ProviderException.Kind.PERMANENT, provider, "configuration",
+                    "spec.provider." + provider + "." + field + " does not make a valid URL: " + quote(text));
+        }
+    }
 }

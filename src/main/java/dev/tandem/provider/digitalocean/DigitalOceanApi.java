@@ -10,8 +10,6 @@ import dev.tandem.provider.ProviderException.Kind;
 import dev.tandem.provider.ProviderHttp;
 import dev.tandem.provider.ProviderHttp.Answer;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;
 import java.util.Optional;
@@ -61,8 +59,8 @@ final class DigitalOceanApi {
     private final String tokenKey;
 
     DigitalOceanApi(DigitalOceanSpec spec, Credentials credentials, ProviderContext ctx) {
-        this.apiUrl = withoutTrailingSlash(spec.apiUrl, DigitalOceanSpec.DEFAULT_API_URL);
-        this.metadataUrl = withoutTrailingSlash(spec.metadataUrl, DigitalOceanSpec.DEFAULT_METADATA_URL);
+        this.apiUrl = ProviderHttp.withoutTrailingSlash(spec.apiUrl, DigitalOceanSpec.DEFAULT_API_URL);
+        this.metadataUrl = ProviderHttp.withoutTrailingSlash(spec.metadataUrl, DigitalOceanSpec.DEFAULT_METADATA_URL);
         this.address = ctx.address();
         this.credentials = credentials;
         this.tokenKey = spec.credentialsSecretRef != null && spec.credentialsSecretRef.key != null
@@ -128,14 +126,14 @@ final class DigitalOceanApi {
 
     /** The droplet id from {@code GET {metadataUrl}/metadata/v1/id} (plain text; no token is sent there). */
     String metadataDropletId() throws ProviderException {
-        HttpRequest request = HttpRequest.newBuilder(uri(metadataUrl + "/metadata/v1/id", "metadataUrl"))
+        HttpRequest request = HttpRequest.newBuilder(ProviderHttp.uri(DigitalOceanProvider.NAME, metadataUrl + "/metadata/v1/id", "metadataUrl"))
                 .header("Accept", "text/plain").GET().build();
         Answer a = http.send(GET_METADATA_ID, request);
         String text = a.body() == null ? "" : a.body().strip();
         if (parseDropletId(text).isEmpty()) {
             throw new ProviderException(Kind.TRANSIENT, DigitalOceanProvider.NAME, GET_METADATA_ID, a.status(),
                     "malformed_answer", null, "the metadata service at " + metadataUrl + " answered "
-                    + quote(text) + " for /metadata/v1/id, which is not a droplet id; check"
+                    + ProviderHttp.quote(text) + " for /metadata/v1/id, which is not a droplet id; check"
                     + " spec.provider.digitalocean.metadataUrl and that this runs on a droplet", null);
         }
         return text;
@@ -164,28 +162,19 @@ final class DigitalOceanApi {
 
     private HttpRequest.Builder api(String path) throws ProviderException {
         String token = credentials.require(DigitalOceanProvider.NAME, tokenKey);
-        return HttpRequest.newBuilder(uri(apiUrl + path, "apiUrl"))
+        return HttpRequest.newBuilder(ProviderHttp.uri(DigitalOceanProvider.NAME, apiUrl + path, "apiUrl"))
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
     }
 
-    private static URI uri(String text, String field) throws ProviderException {
-        try {
-            return URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw new ProviderException(Kind.PERMANENT, DigitalOceanProvider.NAME, "configuration",
-                    "spec.provider.digitalocean." + field + " does not make a valid URL: " + quote(text));
-        }
-    }
-
     /** Maps a non-2xx answer; DigitalOcean's error body is {@code {"id","message","request_id"}}. */
     private ProviderException error(String operation, Answer a) {
-        JsonNode body = parse(a.body()).orElse(null);
+        JsonNode body = ProviderHttp.parseJson(a.body()).orElse(null);
         String id = body == null ? "" : body.path("id").asText("");
         String message = body == null ? "" : body.path("message").asText("");
         if (message.isBlank()) {
             message = body == null && a.body() != null && !a.body().isBlank()
-                    ? "answer is not DigitalOcean's error JSON: " + quote(a.body()) : "";
+                    ? "answer is not DigitalOcean's error JSON: " + ProviderHttp.quote(a.body()) : "";
         }
         String said = (id.isEmpty() ? "" : id + ": ") + (message.isBlank() ? "(no message)" : message);
         String secret = credentials.source() + " (key '" + tokenKey + "')";
@@ -212,41 +201,13 @@ final class DigitalOceanApi {
     }
 
     private JsonNode json(String operation, Answer a) throws ProviderException {
-        return parse(a.body()).filter(JsonNode::isObject)
+        return ProviderHttp.parseJson(a.body()).filter(JsonNode::isObject)
                 .orElseThrow(() -> malformed(operation, a, "it is not a JSON object"));
     }
 
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(ProviderHttp.json().readTree(body));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     private static ProviderException malformed(String operation, Answer a, String what) {
-        return new ProviderException(Kind.TRANSIENT, DigitalOceanProvider.NAME, operation, a.status(),
-                "malformed_answer", null, "unreadable answer (HTTP " + a.status() + "): " + what + "; got "
-                + quote(a.body()), null);
+        return ProviderHttp.malformed(DigitalOceanProvider.NAME, operation, a, what);
     }
-
-    /** The start of a text, on one line, for an error message. */
-    static String quote(String text) {
-        if (text == null || text.isBlank()) {
-            return "an empty body";
-        }
-        String line = text.strip().replaceAll("\\s+", " ");
-        return "'" + (line.length() > 120 ? line.substring(0, 120) + "..." : line) + "'";
-    }
-
-    private static String withoutTrailingSlash(String url, String fallback) {
-        String u = url == null || url.isBlank() ? fallback : url.strip();
-        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
-    }
-
     void close() {
         http.close();
     }

@@ -9,8 +9,6 @@ import dev.tandem.provider.ProviderException.Kind;
 import dev.tandem.provider.ProviderHttp;
 import dev.tandem.provider.ProviderHttp.Answer;
 
-import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +67,8 @@ final class HetznerApi {
     private final String tokenKey;
 
     HetznerApi(HetznerSpec spec, Credentials credentials, ProviderContext ctx) {
-        this.apiUrl = withoutTrailingSlash(spec.apiUrl, HetznerSpec.DEFAULT_API_URL);
-        this.metadataUrl = withoutTrailingSlash(spec.metadataUrl, HetznerSpec.DEFAULT_METADATA_URL);
+        this.apiUrl = ProviderHttp.withoutTrailingSlash(spec.apiUrl, HetznerSpec.DEFAULT_API_URL);
+        this.metadataUrl = ProviderHttp.withoutTrailingSlash(spec.metadataUrl, HetznerSpec.DEFAULT_METADATA_URL);
         this.credentials = credentials;
         this.tokenKey = spec.credentialsSecretRef != null && spec.credentialsSecretRef.key != null
                 && !spec.credentialsSecretRef.key.isBlank() ? spec.credentialsSecretRef.key : "token";
@@ -163,14 +161,14 @@ final class HetznerApi {
 
     /** The server id from {@code GET {metadataUrl}/instance-id} (plain text; no token is sent there). */
     String metadataInstanceId() throws ProviderException {
-        HttpRequest request = HttpRequest.newBuilder(uri(metadataUrl + "/instance-id", "metadataUrl"))
+        HttpRequest request = HttpRequest.newBuilder(ProviderHttp.uri(HetznerProvider.NAME, metadataUrl + "/instance-id", "metadataUrl"))
                 .header("Accept", "text/plain").GET().build();
         Answer a = http.send(GET_METADATA_INSTANCE_ID, request);
         String text = a.body() == null ? "" : a.body().strip();
         if (parseId(text).isEmpty()) {
             throw new ProviderException(Kind.TRANSIENT, HetznerProvider.NAME, GET_METADATA_INSTANCE_ID, a.status(),
                     "malformed_answer", null, "the metadata service at " + metadataUrl + " answered "
-                    + quote(text) + " for /instance-id, which is not a server id; check"
+                    + ProviderHttp.quote(text) + " for /instance-id, which is not a server id; check"
                     + " spec.provider.hetzner.metadataUrl and that this runs on a Hetzner Cloud server", null);
         }
         return text;
@@ -217,28 +215,19 @@ final class HetznerApi {
 
     private HttpRequest.Builder api(String pathAndQuery) throws ProviderException {
         String token = credentials.require(HetznerProvider.NAME, tokenKey);
-        return HttpRequest.newBuilder(uri(apiUrl + pathAndQuery, "apiUrl"))
+        return HttpRequest.newBuilder(ProviderHttp.uri(HetznerProvider.NAME, apiUrl + pathAndQuery, "apiUrl"))
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json");
     }
 
-    private static URI uri(String text, String field) throws ProviderException {
-        try {
-            return URI.create(text);
-        } catch (IllegalArgumentException e) {
-            throw new ProviderException(Kind.PERMANENT, HetznerProvider.NAME, "configuration",
-                    "spec.provider.hetzner." + field + " does not make a valid URL: " + quote(text));
-        }
-    }
-
     /** Maps a non-2xx answer; Hetzner's error body is {@code {"error":{"code","message","details"}}}. */
     private ProviderException error(String operation, Answer a) {
-        JsonNode body = parse(a.body()).orElse(null);
+        JsonNode body = ProviderHttp.parseJson(a.body()).orElse(null);
         JsonNode err = body == null ? null : body.path("error");
         String code = err == null ? "" : err.path("code").asText("");
         String message = err == null ? "" : err.path("message").asText("");
         if (message.isBlank() && body == null && a.body() != null && !a.body().isBlank()) {
-            message = "answer is not Hetzner's error JSON: " + quote(a.body());
+            message = "answer is not Hetzner's error JSON: " + ProviderHttp.quote(a.body());
         }
         String said = "HTTP " + a.status() + " " + (code.isEmpty() ? "" : code + ": ")
                 + (message.isBlank() ? "(no message)" : message);
@@ -270,40 +259,13 @@ final class HetznerApi {
     }
 
     private static JsonNode json(String operation, Answer a) throws ProviderException {
-        return parse(a.body()).filter(JsonNode::isObject)
+        return ProviderHttp.parseJson(a.body()).filter(JsonNode::isObject)
                 .orElseThrow(() -> malformed(operation, a, "it is not a JSON object"));
     }
 
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable(ProviderHttp.json().readTree(body));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
     static ProviderException malformed(String operation, Answer a, String what) {
-        return new ProviderException(Kind.TRANSIENT, HetznerProvider.NAME, operation, a.status(), "malformed_answer",
-                null, "unreadable answer (HTTP " + a.status() + "): " + what + "; got " + quote(a.body()), null);
+        return ProviderHttp.malformed(HetznerProvider.NAME, operation, a, what);
     }
-
-    /** The start of a text, on one line, for an error message. */
-    static String quote(String text) {
-        if (text == null || text.isBlank()) {
-            return "an empty body";
-        }
-        String line = text.strip().replaceAll("\\s+", " ");
-        return "'" + (line.length() > 120 ? line.substring(0, 120) + "..." : line) + "'";
-    }
-
-    private static String withoutTrailingSlash(String url, String fallback) {
-        String u = url == null || url.isBlank() ? fallback : url.strip();
-        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
-    }
-
     void close() {
         http.close();
     }
