@@ -6,7 +6,7 @@ import java.util.Map;
 
 /** The operator with a drift check every second and a grace of six seconds, so that drift tests take seconds. */
 public class DriftTestProfile implements QuarkusTestProfile {
-    static final int GRACE_SECONDS = 6;
+    static final int GRACE_SECONDS = 10;
 
     @Override
     public Map<String, String> getConfigOverrides() {

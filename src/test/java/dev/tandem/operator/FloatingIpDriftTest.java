@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
  * The operator's drift check against the provider simulators: the agents are played by the test (they write their own
  * entry of the pair's status), the cloud by a simulator on loopback whose base URL is the FloatingIp's apiUrl, and a
  * "move in the console" is a change made directly in the simulator. Checks run every second here (see
- * {@link DriftTestProfile}), with a grace of six seconds.
+ * {@link DriftTestProfile}), with a grace of ten seconds.
  */
 @QuarkusTest
 @TestProfile(DriftTestProfile.class)
