@@ -79,6 +79,8 @@ final class MemberReport implements ElectionListener {
         synchronized (this) {
             state = state(t.to());
             since = now();
+            // Each mastership confirms its cloud addresses anew; what an earlier one held says nothing now.
+            cloudHeld.clear();
             reason = t.reason().label();
             takeoverMillis = t instanceof Action.BecomeMaster && takeover >= 0 ? takeover : null;
         }
@@ -97,6 +99,9 @@ final class MemberReport implements ElectionListener {
     /** The provider confirmed that this member holds a cloud FloatingIp. */
     void cloudConfirmed(String floatingIp) {
         synchronized (this) {
+            if (state != MemberStatus.State.MASTER) {
+                return; // a confirmation that crossed this member stepping down: it holds nothing now
+            }
             cloudHeld.add(floatingIp);
             providerErrors.remove(floatingIp);
         }
