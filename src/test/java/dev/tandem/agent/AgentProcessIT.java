@@ -165,8 +165,15 @@ class AgentProcessIT {
         assertThat(get("lb1", "lb1.log", "/q/health/ready")).contains("\"status\":\"UP\"").contains("MASTER");
         assertThat(get("lb2", "lb2.log", "/q/health/ready")).contains("\"status\":\"UP\"").contains("BACKUP");
         assertThat(get("lb2", "lb2.log", "/q/health/live")).contains("UP");
-        assertThat(electionThreadPolicy(lb1)).as("SCHED_FIFO (1) as root, with CAP_SYS_NICE").isEqualTo(1);
-        assertThat(log("lb1.log")).contains("the election thread runs real-time (SCHED_FIFO 10)");
+        if (dev.tandem.net.Capabilities.ofThisProcess().has(23)) { // CAP_SYS_NICE, which the agent inherits
+            assertThat(electionThreadPolicy(lb1)).as("SCHED_FIFO (1) with CAP_SYS_NICE").isEqualTo(1);
+            assertThat(log("lb1.log")).contains("the election thread runs real-time (SCHED_FIFO 10)");
+        } else {
+            System.out.println("AgentProcessIT: no CAP_SYS_NICE here; checking the agent says it runs at the normal"
+                    + " priority instead of SCHED_FIFO");
+            assertThat(electionThreadPolicy(lb1)).isZero();
+            assertThat(log("lb1.log")).contains("the election thread runs at the normal priority");
+        }
 
         int count = 400; // 4 s at 10 ms
         Process ping = lab.start("client", List.of("ping", "-D", "-n", "-i", "0.01", "-W", "1", "-c", String.valueOf(count),
