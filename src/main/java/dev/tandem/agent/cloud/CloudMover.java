@@ -72,6 +72,8 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
     private final ExecutorService workers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("tandem-cloud-", 0).factory());
     private final Map<String, Future<?>> running = new HashMap<>();
+    /** Addresses the provider confirmed in this mastership: not moved again when the plan is re-read. */
+    private final java.util.Set<String> confirmed = new java.util.HashSet<>();
     private volatile boolean master;
     private volatile long masterSinceNanos;
     private List<PairPlan.CloudAddress> addresses = List.of();
@@ -98,6 +100,7 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
             PairPlan.CloudAddress now = byName.get(old.floatingIp());
             if (now == null || !sameAddress(old, now)) {
                 stop(old.floatingIp());
+                confirmed.remove(old.floatingIp());
             }
         }
         List<PairPlan.CloudAddress> added = next.stream()
@@ -154,6 +157,7 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
         // Workers of an earlier mastership end at their guard's next look; new ones start for this one.
         running.values().forEach(f -> f.cancel(true));
         running.clear();
+        confirmed.clear();
         if (nowMaster) {
             addresses.forEach(this::start);
         } else {
@@ -166,6 +170,9 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
     }
 
     private void start(PairPlan.CloudAddress a) {
+        if (confirmed.contains(a.floatingIp())) {
+            return;
+        }
         Future<?> f = running.get(a.floatingIp());
         if (f != null && !f.isDone()) {
             return;
@@ -196,6 +203,12 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
                 Member self = environment.self(a, provider);
                 provider.assign(self, guard);
                 Duration took = Duration.ofNanos(System.nanoTime() - since);
+                synchronized (this) {
+                    if (!guard.stillMaster()) {
+                        return; // stepped down as the provider answered: the new master reports its own move
+                    }
+                    confirmed.add(a.floatingIp());
+                }
                 LOG.infof("%s: %s (%s) assigned to this member (%s) %d ms after it became MASTER", pair, a.address(),
                         a.provider(), self.hasMachineId() ? self.machineId() : self.node(), took.toMillis());
                 progress.confirmed(a, took);

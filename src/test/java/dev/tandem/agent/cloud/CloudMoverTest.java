@@ -77,6 +77,13 @@ class CloudMoverTest {
         assertThat(meters.get("tandem_provider_call_seconds").tag("operation", "post_action").tag("outcome", "success")
                 .timer().count()).isPositive();
         assertThat(sim.mutatingRequests()).hasSize(1);
+
+        // The plan is read again (another FloatingIp changed): a confirmed address is not moved or counted again.
+        int requests = sim.requests().size();
+        mover.plan(List.of(address()));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> sim.requests().size() == requests);
+        assertThat(progress.confirmed).containsExactly("web-vip");
     }
 
     @Test
