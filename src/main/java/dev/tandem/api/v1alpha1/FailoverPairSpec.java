@@ -16,7 +16,7 @@ import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FailoverPairSpec {
-    public static final String DEFAULT_ADVERT_INTERVAL = "100ms";
+    public static final String DEFAULT_ADVERT_INTERVAL = "80ms";
     public static final String DEFAULT_PREEMPT_DELAY = "0s";
     /** Whole milliseconds or seconds with at most two decimals: the wire format counts centiseconds. */
     public static final String ADVERT_INTERVAL_PATTERN = "^([0-9]+ms|[0-9]+(\\.[0-9]{1,2})?s)$";
