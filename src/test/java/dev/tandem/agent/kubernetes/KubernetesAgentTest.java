@@ -349,7 +349,7 @@ class KubernetesAgentTest {
             proxy.cut();
             FakeElections.Fake election = elections.last();
             election.master(Reason.MASTER_DOWN, 90);
-            await().atMost(Duration.ofSeconds(5)).until(() -> agent.reportFailures() >= 2);
+            await().atMost(Duration.ofSeconds(15)).until(() -> agent.reportFailures() >= 2); // slow on a loaded machine
             assertThat(agent.plan()).as("the cache keeps the last configuration").contains(election.plan);
             assertThat(election.closed).isFalse();
             assertThat(ClusterFixtures.member(client, ns, "web", "lb-1").state).isEqualTo(MemberStatus.State.BACKUP);
