@@ -312,7 +312,7 @@ class KubernetesAgentTest {
         long tookMillis = (System.nanoTime() - start) / 1_000_000;
         assertThat(tookMillis).as("the election thread never waits for the API server").isLessThan(100);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> agent.reportFailures() >= 2);
+        await().atMost(Duration.ofSeconds(15)).until(() -> agent.reportFailures() >= 2);
         assertThat(election.closed).as("the election keeps its last configuration").isFalse();
         assertThat(elections.opened).hasSize(1);
 
