@@ -18,6 +18,7 @@ public final class ArpProbe implements GatewayProbe {
     private static final int BUFFER_SIZE = 2048;
     private static final int ENETDOWN = 100;
     private static final int ENXIO = 6;
+    private static final int ENOBUFS = 105;
 
     private final NativeSocket socket;
     private final String interfaceName;
@@ -86,8 +87,10 @@ public final class ArpProbe implements GatewayProbe {
             MemorySegment.copy(request, 0, sendBuffer, JAVA_BYTE, 0, request.length);
             if (Libc.sendto(socket.fd(), sendBuffer, request.length, 0, destination) < 0) {
                 int errno = Libc.errno();
-                if (errno == ENETDOWN || errno == ENXIO) {
-                    return false; // the interface is down: no answer, not a failure of the probe itself
+                if (errno == ENETDOWN || errno == ENXIO || errno == ENOBUFS) {
+                    // The interface is down (a veth whose end is down answers ENOBUFS) or its queue is full: no
+                    // answer, not a failure of the probe itself.
+                    return false;
                 }
                 throw new ErrnoException("sendto(ARP request for " + AddressText.of(gateway) + ")", interfaceName, errno);
             }
