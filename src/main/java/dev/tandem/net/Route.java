@@ -53,6 +53,11 @@ public record Route(int family, byte[] destination, int prefixLength, byte[] gat
                 preferredSource, multipath);
     }
 
+    public Route withProtocol(int otherProtocol) {
+        return new Route(family, destination, prefixLength, gateway, outputInterface, metric, table, otherProtocol,
+                scope, type, preferredSource, multipath);
+    }
+
     public boolean isDefault() {
         return prefixLength == 0;
     }

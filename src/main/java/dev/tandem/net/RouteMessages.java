@@ -42,13 +42,14 @@ final class RouteMessages {
     }
 
     /**
-     * RTM_DELROUTE of the route with this destination, gateway, interface and metric, whoever added it and whatever
-     * its scope ({@code ip route del}).
+     * RTM_DELROUTE of the route with this destination, gateway, interface and metric, whatever its scope ({@code ip
+     * route del ... [proto P]}). A route's protocol, when it has one, narrows the match: metric 0 in a delete request
+     * matches any metric, and the protocol keeps it from taking a route of someone else's.
      */
     static byte[] deleteRoute(int sequence, Route route) {
         NetlinkWriter w = new NetlinkWriter(RTM_DELROUTE, NetlinkMessages.NLM_F_REQUEST | NetlinkMessages.NLM_F_ACK,
                 sequence);
-        rtmsg(w, route, 0, RT_SCOPE_NOWHERE, 0);
+        rtmsg(w, route, route.protocol(), RT_SCOPE_NOWHERE, 0);
         attributes(w, route, false);
         return w.finish();
     }

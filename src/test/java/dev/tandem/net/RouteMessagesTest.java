@@ -59,13 +59,16 @@ class RouteMessagesTest {
     }
 
     @Test
-    void deleteMatchesAnyProtocolAndScope() {
-        Route route = Route.defaultVia(ip(10, 98, 2, 1), 3, 99, Route.TANDEM_PROTOCOL);
+    void deleteMatchesAnyScope() {
+        Route route = Route.defaultVia(ip(10, 98, 2, 1), 3, 99, 0);
         // ip route del default via 10.98.2.1 dev eth1 metric 99
         assertThat(HEX.formatHex(RouteMessages.deleteRoute(0x6b025ed0, route))).isEqualTo(
                 "34000000" + "1900" + "0500" + "d05e026b" + "00000000"   // RTM_DELROUTE, REQUEST|ACK
-                + "02000000" + "fe00ff00" + "00000000"                   // table main, proto 0, scope nowhere, type 0
+                + "02000000" + "fe00ff00" + "00000000"                   // table main, proto 0 (any), scope nowhere, type 0
                 + "080005000a620201" + "0800060063000000" + "0800040003000000");
+        // ... proto 231: only tandem's route matches
+        assertThat(HEX.formatHex(RouteMessages.deleteRoute(0x6b025ed0, route.withProtocol(Route.TANDEM_PROTOCOL))))
+                .contains("02000000" + "fee7ff00");
     }
 
     @Test
