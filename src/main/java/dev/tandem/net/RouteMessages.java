@@ -12,6 +12,7 @@ final class RouteMessages {
     static final int RTM_DELROUTE = 25;
     static final int RTM_GETROUTE = 26;
     static final int NLM_F_REPLACE = 0x100;
+    static final int NLM_F_APPEND = 0x800;
     static final int RTMSG_SIZE = 12;
     static final int RTA_DST = 1;
     static final int RTA_OIF = 4;
@@ -27,14 +28,26 @@ final class RouteMessages {
     private RouteMessages() {
     }
 
-    /**
-     * RTM_NEWROUTE, acknowledged: {@code replace} true is {@code ip route replace} (NLM_F_REPLACE: the route with the
-     * same destination, tos and metric is swapped in one step, or created); false is {@code ip route add}
-     * (NLM_F_EXCL: fails with EEXIST when one exists).
-     */
-    static byte[] newRoute(int sequence, Route route, boolean replace) {
+    /** How RTM_NEWROUTE treats a route with the same destination, tos and metric. */
+    enum Existing {
+        /** {@code ip route add}: fail with EEXIST (NLM_F_EXCL). */
+        FAIL(NetlinkMessages.NLM_F_EXCL),
+        /** {@code ip route replace}: swap it for this one in one step, or create (NLM_F_REPLACE). */
+        REPLACE(NLM_F_REPLACE),
+        /** {@code ip route append}: keep it and add this one after it (NLM_F_APPEND). */
+        APPEND(NLM_F_APPEND);
+
+        final int flag;
+
+        Existing(int flag) {
+            this.flag = flag;
+        }
+    }
+
+    /** RTM_NEWROUTE, acknowledged. */
+    static byte[] newRoute(int sequence, Route route, Existing existing) {
         int flags = NetlinkMessages.NLM_F_REQUEST | NetlinkMessages.NLM_F_ACK | NetlinkMessages.NLM_F_CREATE
-                | (replace ? NLM_F_REPLACE : NetlinkMessages.NLM_F_EXCL);
+                | existing.flag;
         NetlinkWriter w = new NetlinkWriter(RTM_NEWROUTE, flags, sequence);
         rtmsg(w, route, route.protocol(), route.scope(), route.type());
         attributes(w, route, true);

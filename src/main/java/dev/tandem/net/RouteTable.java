@@ -41,7 +41,8 @@ public final class RouteTable implements Closeable {
 
     /** Adds a route; fails with EEXIST when one with the same destination and metric exists. */
     public void add(Route route) throws IOException {
-        change(RouteMessages.newRoute(netlink.nextSequence(), route, false), "netlink RTM_NEWROUTE", route);
+        change(RouteMessages.newRoute(netlink.nextSequence(), route, RouteMessages.Existing.FAIL), "netlink RTM_NEWROUTE",
+                route);
     }
 
     /**
@@ -49,7 +50,17 @@ public final class RouteTable implements Closeable {
      * never sees the table without a route there.
      */
     public void replace(Route route) throws IOException {
-        change(RouteMessages.newRoute(netlink.nextSequence(), route, true), "netlink RTM_NEWROUTE (replace)", route);
+        change(RouteMessages.newRoute(netlink.nextSequence(), route, RouteMessages.Existing.REPLACE),
+                "netlink RTM_NEWROUTE (replace)", route);
+    }
+
+    /**
+     * Adds the route beside one with the same destination and metric ({@code ip route append}), as seed 000's host
+     * has its two default routes.
+     */
+    public void append(Route route) throws IOException {
+        change(RouteMessages.newRoute(netlink.nextSequence(), route, RouteMessages.Existing.APPEND),
+                "netlink RTM_NEWROUTE (append)", route);
     }
 
     /** Deletes the route; false when there was none. */

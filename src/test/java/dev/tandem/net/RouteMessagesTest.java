@@ -31,7 +31,7 @@ class RouteMessagesTest {
     void replaceTheDefaultRoute() {
         Route route = Route.defaultVia(ip(10, 98, 2, 1), 3, 99, Route.TANDEM_PROTOCOL);
         // ip route replace default via 10.98.2.1 dev eth1 metric 99 proto 231
-        assertThat(HEX.formatHex(RouteMessages.newRoute(0x6b025ed0, route, true))).isEqualTo(
+        assertThat(HEX.formatHex(RouteMessages.newRoute(0x6b025ed0, route, RouteMessages.Existing.REPLACE))).isEqualTo(
                 "34000000" + "1800" + "0505" + "d05e026b" + "00000000"   // RTM_NEWROUTE, REQUEST|ACK|CREATE|REPLACE
                 + "02000000" + "fee70001" + "00000000"                   // rtmsg: AF_INET /0, table main, proto 231, scope universe, unicast
                 + "08000500" + "0a620201"                                // RTA_GATEWAY
@@ -43,9 +43,20 @@ class RouteMessagesTest {
     void addARouteFailsRatherThanReplace() {
         Route route = Route.defaultVia(ip(10, 98, 2, 1), 3, 120, Route.TANDEM_PROTOCOL);
         // ip route add default via 10.98.2.1 dev eth1 metric 120 proto 231
-        assertThat(HEX.formatHex(RouteMessages.newRoute(0x6b025ed0, route, false))).isEqualTo(
+        assertThat(HEX.formatHex(RouteMessages.newRoute(0x6b025ed0, route, RouteMessages.Existing.FAIL))).isEqualTo(
                 "3400000018000506d05e026b00000000" + "02000000fee7000100000000"
                 + "080005000a620201" + "0800060078000000" + "0800040003000000");
+    }
+
+    @Test
+    void appendBesideARouteOfTheSameMetric() {
+        Route route = Route.defaultVia(ip(10, 97, 2, 1), 3, 0, Route.PROTOCOL_STATIC);
+        // ip route append default via 10.97.2.1 dev eth1 proto static sends the same without RTA_PRIORITY, which IPv4
+        // takes as metric 0; tandem always says the metric, since IPv6 takes a missing one as 1024.
+        assertThat(HEX.formatHex(RouteMessages.newRoute(1, route, RouteMessages.Existing.APPEND))).isEqualTo(
+                "34000000" + "1800" + "050c" + "01000000" + "00000000"   // REQUEST|ACK|CREATE|APPEND (0x0c05)
+                + "02000000" + "fe040001" + "00000000"
+                + "080005000a610201" + "0800060000000000" + "0800040003000000");
     }
 
     @Test
@@ -53,7 +64,7 @@ class RouteMessagesTest {
         Route route = new Route(Libc.AF_INET, ip(10, 97, 0, 0), 16, ip(10, 98, 2, 1), 3, 5, Route.TABLE_MAIN,
                 Route.TANDEM_PROTOCOL, Route.SCOPE_UNIVERSE, Route.TYPE_UNICAST, null, null);
         // ip route add 10.97.0.0/16 via 10.98.2.1 metric 5 proto 231 dev eth1
-        assertThat(HEX.formatHex(RouteMessages.newRoute(0x6b025fd2, route, false))).isEqualTo(
+        assertThat(HEX.formatHex(RouteMessages.newRoute(0x6b025fd2, route, RouteMessages.Existing.FAIL))).isEqualTo(
                 "3c00000018000506d25f026b00000000" + "02100000fee7000100000000"
                 + "080001000a610000" + "080005000a620201" + "0800060005000000" + "0800040003000000");
     }

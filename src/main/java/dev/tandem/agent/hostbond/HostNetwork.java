@@ -35,6 +35,9 @@ public interface HostNetwork extends AutoCloseable {
 
     void addRoute(Route route) throws IOException;
 
+    /** Adds the route beside one with the same destination and metric ({@code ip route append}). */
+    void appendRoute(Route route) throws IOException;
+
     /** Puts the route in place of the one with the same destination and metric, in one step. */
     void replaceRoute(Route route) throws IOException;
 

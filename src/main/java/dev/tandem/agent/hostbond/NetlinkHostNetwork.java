@@ -96,6 +96,11 @@ public final class NetlinkHostNetwork implements HostNetwork {
     }
 
     @Override
+    public void appendRoute(Route route) throws IOException {
+        routes.append(route);
+    }
+
+    @Override
     public void replaceRoute(Route route) throws IOException {
         routes.replace(route);
     }

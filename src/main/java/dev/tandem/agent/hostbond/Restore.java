@@ -108,6 +108,7 @@ final class Restore {
                     if (e.errno() != ErrnoException.EEXIST) {
                         throw e;
                     }
+                    net.appendRoute(r); // it was one of several at the same metric (seed 000's two default routes)
                 }
             });
         }

@@ -182,6 +182,13 @@ final class FakeHost implements HostNetwork {
     }
 
     @Override
+    public synchronized void appendRoute(Route route) throws IOException {
+        log.add("append route " + describe(route));
+        check(route);
+        routes.add(route);
+    }
+
+    @Override
     public synchronized void replaceRoute(Route route) throws IOException {
         log.add("replace route " + describe(route));
         check(route);
