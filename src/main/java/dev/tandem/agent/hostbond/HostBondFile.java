@@ -42,7 +42,7 @@ public final class HostBondFile {
         }
         if (bonds.size() != 1) {
             throw new IllegalArgumentException(file + " has " + bonds.size() + " HostBonds"
-                    + (bonds.isEmpty() ? "" : " (" + String.join(", ", bonds.keySet()) + "); say which"));
+                    + (bonds.isEmpty() ? "" : " (" + String.join(", ", bonds.keySet()) + "); choose one with --name"));
         }
         return bonds.values().iterator().next();
     }
