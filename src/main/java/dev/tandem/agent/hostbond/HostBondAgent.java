@@ -5,6 +5,7 @@ import dev.tandem.api.v1alpha1.NodeBondStatus.Phase;
 import dev.tandem.net.Capabilities;
 import dev.tandem.net.MissingCapabilitiesException;
 import dev.tandem.operator.ApiServerProbe;
+import dev.tandem.operator.children.BondDaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
@@ -97,8 +98,21 @@ public final class HostBondAgent {
             }
             System.err.println("tandem agent: " + unreachable.get() + "; waiting for it");
         }
+        Long generation = null;
+        String pinned = System.getenv(BondDaemonSet.GENERATION_ENV);
+        if (pinned != null && !pinned.isBlank()) {
+            try {
+                generation = Long.parseLong(pinned.strip());
+            } catch (NumberFormatException e) {
+                System.err.println("tandem agent: $" + BondDaemonSet.GENERATION_ENV + " must be a number, got '"
+                        + pinned + "'");
+                client.close();
+                net.close();
+                return CONFIG;
+            }
+        }
         KubernetesHostBond agent = new KubernetesHostBond(client, name, node, net, Thread.ofPlatform().factory(),
-                Clock.systemUTC()).start();
+                Clock.systemUTC(), generation, generation == null ? null : Path.of(BondDaemonSet.APPLIED_FILE)).start();
         return untilStopped(() -> {
             agent.close();
             client.close();

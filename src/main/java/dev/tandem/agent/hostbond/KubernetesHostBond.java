@@ -11,6 +11,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -51,6 +54,9 @@ public final class KubernetesHostBond implements AutoCloseable {
     private final Clock clock;
     private Duration backoff = RETRY_INITIAL;
     private long appliedGeneration = -1;
+    private long waitingReported = -1;
+    private final Long podGeneration;
+    private final Path appliedFile;
     private SharedIndexInformer<HostBond> informer;
 
     /**
@@ -59,7 +65,19 @@ public final class KubernetesHostBond implements AutoCloseable {
      */
     public KubernetesHostBond(KubernetesClient client, String name, String node, HostNetwork net, ThreadFactory threads,
                               Clock clock) {
+        this(client, name, node, net, threads, clock, null, null);
+    }
+
+    /**
+     * @param podGeneration the HostBond generation this pod was made for (the DaemonSet rolls a new one node by node);
+     *                      null applies every generation as it comes
+     * @param appliedFile   kept while the node has that generation applied, for the pod's readiness probe; or null
+     */
+    public KubernetesHostBond(KubernetesClient client, String name, String node, HostNetwork net, ThreadFactory threads,
+                              Clock clock, Long podGeneration, Path appliedFile) {
         this.client = client;
+        this.podGeneration = podGeneration;
+        this.appliedFile = appliedFile;
         this.name = name;
         this.node = node;
         this.clock = clock;
@@ -74,6 +92,7 @@ public final class KubernetesHostBond implements AutoCloseable {
         this.report = new NodeReport(name, clock).addSink(new NodeReport.Sink() {
             @Override
             public void status(NodeBondStatus status) {
+                markApplied(status.phase == NodeBondStatus.Phase.Applied);
                 requestReport();
             }
 
@@ -145,6 +164,15 @@ public final class KubernetesHostBond implements AutoCloseable {
         if (g == appliedGeneration) {
             return;
         }
+        if (podGeneration != null && g != podGeneration) {
+            if (g > podGeneration && waitingReported != g) {
+                waitingReported = g;
+                // The DaemonSet replaces this pod with one for the new generation when this node's turn comes.
+                NodeReport.LOG.infof("%s: generation %d waits for this node's turn; this pod applies generation %d",
+                        name, g, podGeneration);
+            }
+            return; // older: the watch has not caught up yet
+        }
         appliedGeneration = g;
         try {
             run.apply(bond.getSpec());
@@ -210,6 +238,23 @@ public final class KubernetesHostBond implements AutoCloseable {
         }
     }
 
+    /** Keeps the readiness file while the node has this pod's generation applied. */
+    private void markApplied(boolean applied) {
+        if (appliedFile == null) {
+            return;
+        }
+        try {
+            if (applied) {
+                Files.writeString(appliedFile, "generation " + appliedGeneration + "\n");
+            } else {
+                Files.deleteIfExists(appliedFile);
+            }
+        } catch (IOException e) {
+            reportWarning.failed("cannot " + (applied ? "write " : "remove ") + appliedFile + " (the pod's readiness): "
+                    + e.getMessage());
+        }
+    }
+
     static String describe(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
@@ -233,6 +278,7 @@ public final class KubernetesHostBond implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         run.close();
+        markApplied(false);
         reporter.shutdown();
         try {
             reporter.awaitTermination(1, TimeUnit.SECONDS);

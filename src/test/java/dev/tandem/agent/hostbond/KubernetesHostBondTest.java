@@ -136,4 +136,32 @@ class KubernetesHostBondTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> events().stream()
                 .anyMatch(e -> "RolledBack".equals(e.getReason()) && "Warning".equals(e.getType())));
     }
+
+    @Test
+    void aPodAppliesOnlyTheGenerationItWasMadeForAndIsReadyWhileItHoldsIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        HostBond created = client.resource(hostBond(Specs.routed("eth0", "10.0.1.1", "eth1", "10.0.2.1"))).create();
+        FakeHost host = HostBondRunTest.twoUplinks();
+        Path ready = dir.resolve("applied");
+        agent = new KubernetesHostBond(client, "uplinks", "node-a", host, Thread.ofPlatform().factory(),
+                Clock.systemUTC(), created.getMetadata().getGeneration(), ready).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+        assertThat(agent.report().current().phase).isEqualTo(Phase.Applied);
+        List<String> routes = host.routes();
+        host.log.clear();
+
+        client.resources(HostBond.class).withName("uplinks").edit(b -> {
+            b.getSpec().routed.uplinks.get(1).metric = 300;
+            return b;
+        });
+        // The new generation waits for the DaemonSet to replace this pod; the node keeps what it has.
+        Thread.sleep(1_000);
+        assertThat(host.routes()).isEqualTo(routes);
+        assertThat(host.log).noneMatch(l -> l.contains("metric 300"));
+        assertThat(Files.exists(ready)).isTrue();
+
+        agent.close();
+        agent = null;
+        assertThat(Files.exists(ready)).as("a stopped agent's pod is not ready").isFalse();
+    }
 }
