@@ -87,8 +87,17 @@ public final class HostBondRun implements AutoCloseable {
         List<String> checked = new ArrayList<>();
         if (plan.rollback().enabled()) {
             Map<String, Verification.Check> checks = checks(plan, checked);
-            Optional<String> failure = checks.isEmpty() ? Optional.empty()
-                    : Verification.await(checks, plan.rollback().timeout(), ticker);
+            Optional<String> failure;
+            try {
+                failure = checks.isEmpty() ? Optional.empty()
+                        : Verification.await(checks, plan.rollback().timeout(), ticker);
+            } finally {
+                checks.values().forEach(c -> {
+                    if (c instanceof GatewayCheck g) {
+                        g.close();
+                    }
+                });
+            }
             if (failure.isPresent()) {
                 stopRuntime();
                 String restored = restore(before, plan, previous);
@@ -176,7 +185,7 @@ public final class HostBondRun implements AutoCloseable {
     }
 
     /** ARP for the bond's gateway through the bond; the probe is opened at the first attempt, once the bond is up. */
-    private final class GatewayCheck implements Verification.Check {
+    private final class GatewayCheck implements Verification.Check, AutoCloseable {
         private final String bond;
         private final byte[] gateway;
         private final List<String> passed;
@@ -199,12 +208,18 @@ public final class HostBondRun implements AutoCloseable {
                 Duration wait = budget.compareTo(Duration.ofMillis(500)) > 0 ? Duration.ofMillis(500) : budget;
                 if (probe.probe(wait)) {
                     passed.add("gateway " + text + " answered through " + bond);
-                    probe.close();
                     return null;
                 }
                 return "gateway " + text + " did not answer through " + bond;
             } catch (IOException e) {
                 return "cannot probe gateway " + text + " through " + bond + ": " + e.getMessage();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (probe != null) {
+                probe.close();
             }
         }
     }
