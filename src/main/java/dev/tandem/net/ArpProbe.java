@@ -22,17 +22,15 @@ public final class ArpProbe implements GatewayProbe {
 
     private final NativeSocket socket;
     private final String interfaceName;
-    private final int ifindex;
     private final byte[] gateway;
     private final MemorySegment sendBuffer;
     private final MemorySegment receiveBuffer;
     private final MemorySegment destination;
     private final byte[] frame = new byte[BUFFER_SIZE];
 
-    private ArpProbe(NativeSocket socket, String interfaceName, int ifindex, byte[] gateway) {
+    private ArpProbe(NativeSocket socket, String interfaceName, byte[] gateway) {
         this.socket = socket;
         this.interfaceName = interfaceName;
-        this.ifindex = ifindex;
         this.gateway = gateway;
         this.sendBuffer = socket.allocate(ArpFrames.FRAME_SIZE);
         this.receiveBuffer = socket.allocate(BUFFER_SIZE);
@@ -53,7 +51,7 @@ public final class ArpProbe implements GatewayProbe {
             // Bound to ARP on this interface only: no other traffic is copied to the socket.
             Libc.check(Libc.bind(socket.fd(), SocketAddresses.packet(arena, ifindex, ArpFrames.ETHERTYPE_ARP,
                     new byte[0])), "bind(AF_PACKET, ETH_P_ARP)", interfaceName);
-            ArpProbe probe = new ArpProbe(socket, interfaceName, ifindex, gateway.clone());
+            ArpProbe probe = new ArpProbe(socket, interfaceName, gateway.clone());
             MemorySegment.copy(SocketAddresses.packet(arena, ifindex, ArpFrames.ETHERTYPE_ARP, GratuitousArp.BROADCAST),
                     0, probe.destination, 0, 20);
             return probe;
@@ -109,10 +107,6 @@ public final class ArpProbe implements GatewayProbe {
     @Override
     public String describe() {
         return "ARP for " + AddressText.of(gateway) + " on " + interfaceName;
-    }
-
-    int interfaceIndex() {
-        return ifindex;
     }
 
     @Override

@@ -12,9 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -83,10 +81,5 @@ public final class HostBondFile {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return bonds;
-    }
-
-    /** The names in the file, for messages. */
-    static List<String> names(Path file) {
-        return new ArrayList<>(all(file).keySet());
     }
 }

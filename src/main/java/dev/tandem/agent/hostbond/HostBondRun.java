@@ -91,6 +91,10 @@ public final class HostBondRun implements AutoCloseable {
             try {
                 failure = checks.isEmpty() ? Optional.empty()
                         : Verification.await(checks, plan.rollback().timeout(), ticker);
+            } catch (InterruptedException e) {
+                // Stopped before the probes passed: an unchecked change is not left behind.
+                failure = Optional.of("the agent was stopped before the probes passed");
+                Thread.currentThread().interrupt();
             } finally {
                 checks.values().forEach(c -> {
                     if (c instanceof GatewayCheck g) {

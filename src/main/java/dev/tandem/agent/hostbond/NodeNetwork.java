@@ -50,11 +50,6 @@ public record NodeNetwork(List<LinkState> links, List<InstalledAddress> addresse
         return routes.stream().filter(Route::isDefault).toList();
     }
 
-    /** Whether a route leaves through the interface, as its output interface (multipath routes count for none). */
-    public static boolean via(Route route, int index) {
-        return route.outputInterface() == index;
-    }
-
     /** {@code ip route} text of a route, with its interface's name. */
     public String describe(Route route) {
         return route.describe(name(route.outputInterface()));
