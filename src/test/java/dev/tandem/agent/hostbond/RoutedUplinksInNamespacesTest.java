@@ -98,6 +98,20 @@ class RoutedUplinksInNamespacesTest {
     }
 
     @Test
+    void icmpProbesMoveTrafficTheSameWay() throws Exception {
+        HostBondSpec spec = Specs.routed("eth0", "10.97.1.1", "eth1", "10.97.2.1");
+        spec.routed.probe.method = dev.tandem.api.v1alpha1.ProbeSpec.Method.icmp;
+        assertThat(apply(spec)).isEqualTo(Phase.Applied);
+        assertThat(report.current().message).contains("icmp probes every 100ms");
+        lab.cutGateway(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "eth1".equals(active()));
+        assertThat(lab.nodeReachesRemote()).isTrue();
+        lab.healGateway(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> "eth0".equals(active()));
+        assertThat(lab.pathToRemote()).isEqualTo("eth0");
+    }
+
+    @Test
     void aChangeWhoseGatewaysNeverAnswerIsRolledBackAndTheNodeStaysReachable() throws Exception {
         List<String> before = lab.defaultRoutes();
         assertThat(before).containsExactly("default via 10.97.1.1 dev eth0 proto static",
