@@ -5,6 +5,7 @@ import dev.tandem.agent.AgentHealth;
 import dev.tandem.agent.PairPlan;
 import dev.tandem.agent.StandaloneAgent;
 import dev.tandem.agent.election.AgentNode;
+import dev.tandem.agent.hostbond.HostBondAgent;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.MetricsListener;
 import dev.tandem.agent.kubernetes.AgentNodeRunner;
@@ -38,7 +39,8 @@ import java.util.concurrent.CountDownLatch;
 
 @Command(name = "agent", mixinStandardHelpOptions = true,
         description = "The node agent: elects the active member of a FailoverPair and holds its floating IPs while"
-                + " active. Standalone: --standalone FILE --node NAME. In a cluster the operator's DaemonSet runs it.")
+                + " active; with --host-bond NAME it applies a HostBond to this node instead. Standalone: --standalone"
+                + " FILE --node NAME. In a cluster the operator's DaemonSets run it.")
 public class AgentCommand implements Callable<Integer> {
     /** Exit status of a role this build does not have (EX_UNAVAILABLE in sysexits.h). */
     static final int NOT_AVAILABLE = 69;
@@ -49,7 +51,8 @@ public class AgentCommand implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger("dev.tandem.agent");
 
     @Option(names = "--standalone", paramLabel = "FILE",
-            description = "Read the FailoverPair and FloatingIps from this YAML file instead of the Kubernetes API.")
+            description = "Read the FailoverPair and FloatingIps (or the HostBond) from this YAML file instead of the"
+                    + " Kubernetes API.")
     Path standalone;
 
     @Option(names = "--node", paramLabel = "NAME", description = "This host's member name. Default: $NODE_NAME.")
@@ -79,7 +82,8 @@ public class AgentCommand implements Callable<Integer> {
                     + " 0: off (default: ${DEFAULT-VALUE}).")
     int realtimePriority;
 
-    @Option(names = "--host-bond", paramLabel = "NAME", description = "Apply a HostBond (not available in this build).")
+    @Option(names = "--host-bond", paramLabel = "NAME", description = "Apply the HostBond NAME on this node and keep it"
+            + " running (with --standalone FILE: read it from the file).")
     String hostBond;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -93,9 +97,7 @@ public class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (hostBond != null) {
-            System.err.println("tandem agent: --host-bond is not available in this build: HostBond agents arrive with"
-                    + " issue 5. Nothing was started.");
-            return NOT_AVAILABLE;
+            return HostBondAgent.run(hostBond, standalone, node);
         }
         if (standalone == null && (pair == null || pair.isBlank())) {
             System.err.println("tandem agent: say which FailoverPair to run, with --pair NAME (or run it standalone with"

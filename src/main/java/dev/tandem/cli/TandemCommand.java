@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Keeps floating IP addresses alive across node, link and load-balancer failures.",
-        subcommands = {OperatorCommand.class, AgentCommand.class, LabCommand.class})
+        subcommands = {OperatorCommand.class, AgentCommand.class, BondCommand.class, LabCommand.class})
 public class TandemCommand {
 }

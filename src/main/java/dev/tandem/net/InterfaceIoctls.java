@@ -17,6 +17,7 @@ final class InterfaceIoctls {
     static final long SIOCGIFFLAGS = 0x8913;
     static final long SIOCGIFHWADDR = 0x8927;
     static final long SIOCGIFINDEX = 0x8933;
+    static final long SIOCGIFADDR = 0x8915;
     static final int IFF_UP = 0x1;
     static final int IFF_NOARP = 0x80;
     /** {@code ARPHRD_ETHER} in linux/if_arp.h. */
@@ -56,6 +57,22 @@ final class InterfaceIoctls {
             int type = Short.toUnsignedInt(ifreq.get(JAVA_SHORT, UNION_OFFSET)); // struct sockaddr.sa_family
             byte[] mac = ifreq.asSlice(UNION_OFFSET + 2, 6).toArray(JAVA_BYTE);
             return new HardwareAddress(type, mac);
+        }
+    }
+
+    /** The interface's primary IPv4 address, or empty when it has none (EADDRNOTAVAIL). */
+    static java.util.Optional<byte[]> ipv4Address(int fd, String name) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ifreq = ifreq(arena, name);
+            try {
+                call(fd, SIOCGIFADDR, ifreq, "ioctl(SIOCGIFADDR)", name);
+            } catch (ErrnoException e) {
+                if (e.errno() == ErrnoException.EADDRNOTAVAIL) {
+                    return java.util.Optional.empty();
+                }
+                throw e;
+            }
+            return java.util.Optional.of(ifreq.asSlice(UNION_OFFSET + 4, 4).toArray(JAVA_BYTE)); // sockaddr_in.sin_addr
         }
     }
 

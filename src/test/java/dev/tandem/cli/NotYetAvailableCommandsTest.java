@@ -40,10 +40,39 @@ class NotYetAvailableCommandsTest {
     }
 
     @Test
-    void hostBondAgentsSayTheyAreNotAvailable() {
+    void aHostBondAgentInAClusterNeedsItsNode() {
+        assumeUnset("NODE_NAME");
         Run run = run(new AgentCommand(), "--host-bond", "laptop");
-        assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
-        assertThat(run.err).contains("--host-bond is not available in this build");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).isEqualToIgnoringNewLines("tandem agent: say which node this is, with --node NAME or"
+                + " $NODE_NAME");
+    }
+
+    @Test
+    void aStandaloneHostBondAgentSaysWhatIsWrongWithItsFile() throws Exception {
+        Run missing = run(new AgentCommand(), "--host-bond", "laptop", "--standalone", "/nonexistent/bond.yaml");
+        assertThat(missing.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(missing.err).contains("tandem agent: cannot read /nonexistent/bond.yaml");
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("bond", ".yaml");
+        try {
+            java.nio.file.Files.writeString(file, """
+                    apiVersion: tandem.dev/v1alpha1
+                    kind: HostBond
+                    metadata: {name: uplinks}
+                    spec:
+                      nodeSelector: {a: b}
+                      mode: routed
+                      routed:
+                        uplinks:
+                          - {interface: eth0, gateway: 192.0.2.1, weight: 3}
+                    """);
+            Run wrongName = run(new AgentCommand(), "--host-bond", "laptop", "--standalone", file.toString());
+            assertThat(wrongName.exit).isEqualTo(AgentCommand.CONFIG);
+            assertThat(wrongName.err).contains(file + " document 1 (HostBond) does not match the HostBond schema")
+                    .contains("weight");
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
     }
 
     @Test

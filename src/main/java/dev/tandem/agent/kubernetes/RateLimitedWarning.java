@@ -8,18 +8,18 @@ import java.time.Duration;
  * A warning about something that keeps failing (the API server is down, a watch breaks): logged at once, then at most
  * once per interval with the number of failures in between, and one line when it works again.
  */
-final class RateLimitedWarning {
+public final class RateLimitedWarning {
     private static final Logger LOG = Logger.getLogger("dev.tandem.agent");
     private final long intervalNanos;
     private long lastLogNanos;
     private long failures;
     private long suppressed;
 
-    RateLimitedWarning(Duration interval) {
+    public RateLimitedWarning(Duration interval) {
         this.intervalNanos = interval.toNanos();
     }
 
-    synchronized void failed(String message) {
+    public synchronized void failed(String message) {
         failures++;
         long now = System.nanoTime();
         if (failures == 1 || now - lastLogNanos >= intervalNanos) {
@@ -32,7 +32,7 @@ final class RateLimitedWarning {
     }
 
     /** Logs {@code message} when there were failures since the last success. */
-    synchronized void succeeded(String message) {
+    public synchronized void succeeded(String message) {
         if (failures > 0) {
             LOG.infof("%s after %d failed attempt(s)", message, failures);
         }
@@ -40,7 +40,7 @@ final class RateLimitedWarning {
         suppressed = 0;
     }
 
-    synchronized long failures() {
+    public synchronized long failures() {
         return failures;
     }
 }

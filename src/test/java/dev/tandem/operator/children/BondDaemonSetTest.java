@@ -23,7 +23,7 @@ class BondDaemonSetTest {
 
     private static HostBond hostBond(IntOrString maxUnavailable) {
         HostBond b = new HostBond();
-        b.setMetadata(new ObjectMetaBuilder().withName("dual-uplink").withUid("0b1d-uid").build());
+        b.setMetadata(new ObjectMetaBuilder().withName("dual-uplink").withUid("0b1d-uid").withGeneration(4L).build());
         HostBondSpec spec = new HostBondSpec();
         spec.nodeSelector.put("tandem.dev/uplinks", "wired-and-wireless");
         spec.nodeSelector.put("kubernetes.io/os", "linux");
@@ -106,5 +106,23 @@ class BondDaemonSetTest {
         assertThat(agent(ds).getArgs()).containsExactly("agent", "--host-bond", "dual-uplink");
         assertThat(ds.getSpec().getTemplate().getMetadata().getLabels())
                 .containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
+    }
+
+    @Test
+    void aSpecChangeRollsTheNodesOneByOneAndAPodIsReadyOnlyOnceItsNodeApplied() {
+        HostBond bond = hostBond(null);
+        DaemonSet four = BondDaemonSet.desired(bond, "tandem-system", SETTINGS);
+        bond.getMetadata().setGeneration(5L);
+        DaemonSet five = BondDaemonSet.desired(bond, "tandem-system", SETTINGS);
+
+        assertThat(agent(four).getEnv()).anySatisfy(e -> {
+            assertThat(e.getName()).isEqualTo(BondDaemonSet.GENERATION_ENV);
+            assertThat(e.getValue()).isEqualTo("4");
+        });
+        assertThat(four.getSpec().getTemplate()).as("a new generation is a new pod template: a rolling update")
+                .isNotEqualTo(five.getSpec().getTemplate());
+        assertThat(agent(four).getReadinessProbe().getExec().getCommand())
+                .containsExactly("test", "-e", BondDaemonSet.APPLIED_FILE);
+        assertThat(four.getSpec().getMinReadySeconds()).isPositive();
     }
 }
