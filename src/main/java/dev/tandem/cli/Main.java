@@ -23,7 +23,32 @@ public class Main implements QuarkusApplication {
         if (args.length > 0 && "agent".equals(args[0])) {
             System.exit(AgentCommand.runWithoutQuarkus(Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length > 0 && "lab".equals(args[0])) {
+            labSettings();
+        }
         Quarkus.run(Main.class, args);
+    }
+
+    /**
+     * The lab's operator serves /q/metrics on loopback, on a free port unless one is configured: a lab must not fail
+     * because something else has 8080, nor offer its metrics to the network.
+     */
+    private static void labSettings() {
+        // Not the prod profile: one lab, one operator, and leader election asks the API server for a review of its
+        // own permissions, which the embedded mock server does not answer.
+        if (System.getProperty("quarkus.profile") == null && System.getenv("QUARKUS_PROFILE") == null) {
+            System.setProperty("quarkus.profile", "lab");
+        }
+        if (System.getProperty("quarkus.http.host") == null && System.getenv("QUARKUS_HTTP_HOST") == null) {
+            System.setProperty("quarkus.http.host", "127.0.0.1");
+        }
+        if (System.getProperty("quarkus.http.port") == null && System.getenv("QUARKUS_HTTP_PORT") == null) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                System.setProperty("quarkus.http.port", Integer.toString(s.getLocalPort()));
+            } catch (java.io.IOException e) {
+                // Quarkus then says itself that it cannot listen
+            }
+        }
     }
 
     @Override
