@@ -2,6 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.lab.Lab;
 import dev.tandem.operator.OperatorLifecycle;
+import io.quarkus.runtime.Quarkus;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import picocli.CommandLine.Command;
@@ -60,8 +61,16 @@ public class LabCommand implements Callable<Integer> {
 
             @Override
             public void stop() {
-                operator.get().stop();
+                try {
+                    operator.get().stop();
+                } catch (RuntimeException e) {
+                    // After Ctrl-C Quarkus is already on its way out and stops the operator itself.
+                }
             }
-        });
+        }, stop -> Thread.ofPlatform().daemon().name("lab-exit").start(() -> {
+            // Quarkus turns Ctrl-C into an exit request rather than ending the JVM; the lab then stops where it is.
+            Quarkus.waitForExit();
+            stop.run();
+        }));
     }
 }

@@ -39,6 +39,10 @@ public class Main implements QuarkusApplication {
         if (System.getProperty("quarkus.profile") == null && System.getenv("QUARKUS_PROFILE") == null) {
             System.setProperty("quarkus.profile", "lab");
         }
+        // The lab's own lines and live view are what a user reads; the operator's INFO lines would scroll them away.
+        if (System.getProperty("quarkus.log.level") == null && System.getenv("QUARKUS_LOG_LEVEL") == null) {
+            System.setProperty("quarkus.log.level", "WARN");
+        }
         if (System.getProperty("quarkus.http.host") == null && System.getenv("QUARKUS_HTTP_HOST") == null) {
             System.setProperty("quarkus.http.host", "127.0.0.1");
         }

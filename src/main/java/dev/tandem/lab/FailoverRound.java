@@ -55,19 +55,18 @@ final class FailoverRound {
         Instant cut = Instant.now();
         network.cut(master);
 
-        AgentProcess.Transition takeover = awaitValue(TAKEOVER_LIMIT, () -> agents.stream()
-                .filter(a -> !a.node().equals(master))
-                .flatMap(a -> a.transitions().stream())
-                .filter(t -> "MASTER".equals(t.to()) && !t.at().isBefore(cut.minusMillis(5)))
-                .findFirst())
+        AgentProcess.Transition first = awaitValue(TAKEOVER_LIMIT, () -> mastershipSince(cut, master))
                 .orElseThrow(() -> new LabException(label + ": no member took over within " + TAKEOVER_LIMIT.toSeconds()
                         + " s of cutting " + master + "'s link" + tails()));
-        Instant resumed = awaitValue(TAKEOVER_LIMIT, () -> ping.firstReplyAfter(takeover.at().minusMillis(50)))
-                .orElseThrow(() -> new LabException(label + ": " + takeover.node() + " took over, but the client got no"
+        Instant resumed = awaitValue(TAKEOVER_LIMIT, () -> ping.firstReplyAfter(first.at().minusMillis(50)))
+                .orElseThrow(() -> new LabException(label + ": " + first.node() + " took over, but the client got no"
                         + " reply from " + sample.vip() + " within " + TAKEOVER_LIMIT.toSeconds() + " s"));
+        // Two backups may both take over and one step down again: the successor is the one still MASTER.
+        sleep(Duration.ofMillis(300));
+        AgentProcess.Transition takeover = mastershipSince(cut, master).orElse(first);
         // Give the agents' reports and the operator a moment, so the timeline shows the status catching up too.
         await(Duration.ofSeconds(5), () -> takeover.node().equals(activeMember()));
-        sleep(Duration.ofMillis(500));
+        sleep(Duration.ofMillis(300));
 
         PingClient.Gap gap = ping.longestGap(cut.minusMillis(500), resumed.plusMillis(100))
                 .orElse(new PingClient.Gap(Duration.ZERO, cut, resumed));
@@ -148,6 +147,31 @@ final class FailoverRound {
         }
     }
 
+    /** The MASTER transition after the cut of the member that is MASTER now, other than the one cut. */
+    private Optional<AgentProcess.Transition> mastershipSince(Instant cut, String master) {
+        return agents.stream()
+                .filter(a -> !a.node().equals(master) && "MASTER".equals(a.state()))
+                .flatMap(a -> a.transitions().stream())
+                .filter(t -> "MASTER".equals(t.to()) && !t.at().isBefore(cut.minusMillis(5)))
+                .reduce((a, b) -> b);
+    }
+
+    /** Whether every member reports all its health checks passing (they start failing until they rise). */
+    private boolean checksPassing() {
+        FailoverPair p = view.pair();
+        if (sample.pair().getSpec().healthChecks.isEmpty()) {
+            return true;
+        }
+        if (p == null || p.getStatus() == null || p.getStatus().members == null) {
+            return false;
+        }
+        return agents.stream().allMatch(a -> {
+            var m = p.getStatus().members.get(a.node());
+            return m != null && m.checks != null && !m.checks.isEmpty()
+                    && m.checks.values().stream().allMatch("passing"::equals);
+        });
+    }
+
     /** Waits until exactly one member is MASTER, every other BACKUP, and the operator agrees; returns the master. */
     String awaitSettled(String label) {
         view.note(label + ": waiting for the pair to settle (one MASTER, the others BACKUP)");
@@ -158,7 +182,7 @@ final class FailoverRound {
             List<String> masters = agents.stream().filter(a -> "MASTER".equals(a.state())).map(AgentProcess::node).toList();
             boolean othersBackup = agents.stream().allMatch(a -> masters.contains(a.node()) || "BACKUP".equals(a.state()));
             String master = masters.size() == 1 && othersBackup && masters.getFirst().equals(activeMember())
-                    && ping.repliesPerSecond(Instant.now()) > 0 ? masters.getFirst() : null;
+                    && ping.repliesPerSecond(Instant.now()) > 0 && checksPassing() ? masters.getFirst() : null;
             if (master == null || !master.equals(stableMaster)) {
                 stableMaster = master;
                 stableSince = Instant.now();
@@ -168,7 +192,7 @@ final class FailoverRound {
             sleep(Duration.ofMillis(50));
         }
         throw new LabException(label + ": the pair did not settle within " + SETTLE_LIMIT.toSeconds()
-                + " s (one MASTER that the operator reports, the others BACKUP, the client answered): "
+                + " s (one MASTER that the operator reports, the others BACKUP, every health check passing, the client answered): "
                 + agents.stream().map(a -> a.node() + " " + a.state()).toList() + ", status.activeMember "
                 + activeMember() + tails());
     }
@@ -190,6 +214,9 @@ final class FailoverRound {
     static <T> Optional<T> awaitValue(Duration limit, java.util.function.Supplier<Optional<T>> value) {
         Instant deadline = Instant.now().plus(limit);
         while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new LabException("interrupted");
+            }
             Optional<T> v = value.get();
             if (v.isPresent() || Instant.now().isAfter(deadline)) {
                 return v;

@@ -39,6 +39,11 @@ public final class Lab implements AutoCloseable {
     public record Options(String sample, int rounds, boolean keep, boolean plain) {
     }
 
+    /** Tells the lab when its process is asked to stop (Ctrl-C), so it stops where it is and tears down. */
+    public interface StopRequests {
+        void onRequest(Runnable stop);
+    }
+
     private final Options options;
     private final Operator operator;
     private final LabConsole console;
@@ -54,6 +59,7 @@ public final class Lab implements AutoCloseable {
     private PingClient ping;
     private LiveView view;
     private boolean closed;
+    private volatile Thread running;
 
     private Lab(Options options, Operator operator, LabConsole console, String java, Path jar) {
         this.options = options;
@@ -64,12 +70,14 @@ public final class Lab implements AutoCloseable {
     }
 
     /** Runs the lab to its end; returns the exit status. Tears everything down, whatever happens. */
-    public static int run(Options options, Operator operator) {
+    public static int run(Options options, Operator operator, StopRequests stopRequests) {
         LabConsole console = LabConsole.forStandardOutput(options.plain());
         Lab lab;
         try {
+            LabSample sample = LabSample.load(options.sample());
             LabPreflight.Host host = LabPreflight.check();
             lab = new Lab(options, operator, console, host.java(), host.jar());
+            lab.sample = sample;
         } catch (LabException e) {
             System.err.println("tandem lab: " + e.getMessage());
             return 78;
@@ -79,10 +87,16 @@ public final class Lab implements AutoCloseable {
             lab.close();
         });
         Runtime.getRuntime().addShutdownHook(hook);
+        lab.running = Thread.currentThread();
+        stopRequests.onRequest(lab::requestStop);
         try {
             return lab.runRounds();
         } catch (LabException e) {
             console.clearLive();
+            if (lab.stopRequested.getCount() == 0) {
+                console.println("stopping: asked to");
+                return 130;
+            }
             System.err.println("tandem lab: " + e.getMessage());
             return 1;
         } catch (RuntimeException e) {
@@ -94,12 +108,23 @@ public final class Lab implements AutoCloseable {
             System.err.println("tandem lab: failed: " + e.getMessage() + (root == e ? "" : " (" + root + ")"));
             return 1;
         } finally {
+            lab.running = null;
+            Thread.interrupted();
             lab.close();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or ran
             }
+        }
+    }
+
+    /** Ctrl-C: the waits end at once (the running thread is interrupted), then everything is torn down. */
+    void requestStop() {
+        stopRequested.countDown();
+        Thread t = running;
+        if (t != null) {
+            t.interrupt();
         }
     }
 
@@ -129,14 +154,13 @@ public final class Lab implements AutoCloseable {
             try {
                 stopRequested.await();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                // asked to stop
             }
         }
-        return 0;
+        return stopRequested.getCount() == 0 && !options.keep() ? 130 : 0;
     }
 
     private void build() {
-        sample = LabSample.load(options.sample());
         console.progress(1, STEPS, "removing what earlier labs left behind");
         List<String> abandoned = LabNetwork.removeAbandoned();
         if (!abandoned.isEmpty()) {

@@ -68,6 +68,9 @@ final class LabConsole {
         if (!terminal) {
             return;
         }
+        if (lines.equals(block) && !progressShown) {
+            return;
+        }
         endProgress();
         erase();
         block = List.copyOf(lines);
