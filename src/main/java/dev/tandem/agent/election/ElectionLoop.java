@@ -220,7 +220,12 @@ public final class ElectionLoop implements Runnable {
                 }
                 OptionalLong due = router.nextDeadlineNanos();
                 if (due.isPresent() && due.getAsLong() - now <= 0) {
-                    perform(router.onTick(now), now);
+                    boolean backup = router.state() == RouterState.BACKUP;
+                    List<Action> actions = router.onTick(now);
+                    if (backup && router.state() == RouterState.MASTER) {
+                        listener.masterDownTimerExpired();
+                    }
+                    perform(actions, now);
                 }
                 checkCarrier(now);
             }
@@ -395,6 +400,7 @@ public final class ElectionLoop implements Runnable {
      * backup whose timer runs out meanwhile would take over too (the lab saw two MASTERs for 17 ms).
      */
     private Runnable becomeMaster(Action.BecomeMaster m, long now) {
+        long start = System.nanoTime();
         try {
             addresses.installAll();
         } catch (IOException e) {
@@ -404,10 +410,18 @@ public final class ElectionLoop implements Runnable {
             return null;
         }
         announcements.start();
+        long installed = System.nanoTime() - start;
+        // configureOnHost addresses of cloud FloatingIps are installed too but never announced: the provider moves them.
+        int layer2 = (int) addresses.addresses().stream().filter(a -> a.announceCount() > 0).count();
         boolean afterSilence = m.reason() == Reason.MASTER_DOWN || m.reason() == Reason.PRIORITY_ZERO_RECEIVED;
         long takeover = afterSilence && lastAdvertFromMasterNanos != Long.MIN_VALUE
                 ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastAdvertFromMasterNanos) : -1;
-        return () -> listener.transition(m, takeover);
+        return () -> {
+            listener.transition(m, takeover);
+            if (layer2 > 0) {
+                listener.layer2Installed(layer2, installed);
+            }
+        };
     }
 
     private void send(Advert advert) {
