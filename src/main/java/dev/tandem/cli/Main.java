@@ -43,6 +43,9 @@ public class Main implements QuarkusApplication {
         if (System.getProperty("quarkus.log.level") == null && System.getenv("QUARKUS_LOG_LEVEL") == null) {
             System.setProperty("quarkus.log.level", "WARN");
         }
+        // Standard output is the lab's report (a terminal view, or lines a CI log keeps); the process's own log lines
+        // go to standard error.
+        System.setProperty("quarkus.log.console.stderr", "true");
         if (System.getProperty("quarkus.http.host") == null && System.getenv("QUARKUS_HTTP_HOST") == null) {
             System.setProperty("quarkus.http.host", "127.0.0.1");
         }

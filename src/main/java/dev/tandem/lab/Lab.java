@@ -209,10 +209,11 @@ public final class Lab implements AutoCloseable {
         ping = PingClient.start(network.host("client").namespace(), sample.vip(), LabPreflight.hasSetsid());
         view = new LiveView(console, api.client(), sample, agents, ping);
 
-        console.progress(8, STEPS, "waiting for the election and the client's first replies");
+        console.progress(8, STEPS, "waiting for every member to join the election and the client's first replies");
         boolean elected = FailoverRound.await(Duration.ofSeconds(90), () -> {
             FailoverPair p = view.pair();
             return p != null && p.getStatus() != null && p.getStatus().activeMember != null
+                    && agents.stream().allMatch(a -> List.of("MASTER", "BACKUP").contains(a.state()))
                     && ping.repliesPerSecond(Instant.now()) > 0;
         });
         if (!elected) {
