@@ -55,7 +55,7 @@ final class EmbeddedApiServer implements AutoCloseable {
 
     static EmbeddedApiServer start() {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+                new LabApiDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
         return new EmbeddedApiServer(server);
     }

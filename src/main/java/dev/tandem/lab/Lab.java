@@ -302,10 +302,12 @@ public final class Lab implements AutoCloseable {
         List<String> lines = new ArrayList<>();
         lines.add("");
         lines.add("The lab keeps running. To look at it, in another terminal (as root):");
-        lines.add("  kubectl --kubeconfig " + kubeconfig + " -n " + sample.namespace() + " get failoverpairs,floatingips -o wide");
-        lines.add("  kubectl --kubeconfig " + kubeconfig + " -n " + sample.namespace() + " get failoverpair "
-                + sample.pairName() + " -o yaml     # status.members, status.history");
-        lines.add("  kubectl --kubeconfig " + kubeconfig + " -n " + sample.namespace() + " get events");
+        String kubectl = "  kubectl --kubeconfig " + kubeconfig + " -n " + sample.namespace();
+        lines.add(kubectl + " get failoverpair " + sample.pairName() + " -o yaml     # status.members, status.history");
+        lines.add(kubectl + " get floatingips -o custom-columns=NAME:.metadata.name,ADDRESS:.spec.address,"
+                + "HOLDER:.status.holderNode,PHASE:.status.phase");
+        lines.add(kubectl + " get events --sort-by=.lastTimestamp -o custom-columns=TYPE:.type,REASON:.reason,"
+                + "OBJECT:.involvedObject.name,FROM:.source.host,MESSAGE:.message");
         lines.add("  curl -s " + operatorMetricsUrl() + " | grep '^tandem_'     # the operator's metrics");
         lines.add("  ip netns exec " + network.host(first).namespace() + " curl -s http://127.0.0.1:" + agentPort
                 + "/q/metrics | grep '^tandem_'     # " + first + "'s agent");

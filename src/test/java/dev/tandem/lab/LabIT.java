@@ -150,6 +150,14 @@ class LabIT {
                     .trim().split("\\s+")));
         }
         assertThat(pids).as("the agents and the client run in the lab's namespaces").hasSizeGreaterThanOrEqualTo(4);
+        if (Shell.run(List.of("kubectl", "version", "--client")).exit() == 0) {
+            // The hint the lab prints works: kubectl finds tandem's kinds (the embedded server answers discovery).
+            Shell.Result active = Shell.run(List.of("kubectl", "--kubeconfig", kubeconfig.group(1), "-n", "tandem-demo",
+                    "get", "fp", "ingress-lb", "-o", "jsonpath={.status.activeMember}"));
+            assertThat(active.output()).as("kubectl get fp").isEqualTo(gap.group(1));
+        } else {
+            System.out.println("LabIT: kubectl is not installed; the lab's kubectl hint was not tried");
+        }
         lab.destroy(); // SIGTERM, as a service manager or `kill` stops it
         assertThat(lab.waitFor(60, TimeUnit.SECONDS)).as("the lab stops").isTrue();
         assertThat(output()).contains("removed the lab's namespaces, processes and files");
