@@ -125,8 +125,9 @@ final class LiveView implements AutoCloseable {
         for (AgentProcess a : agents) {
             MemberStatus m = s == null || s.members == null ? null : s.members.get(a.node());
             String priority = m == null || m.effectivePriority == null ? "-" : Integer.toString(m.effectivePriority);
+            // A member whose link is cut cannot report that it let go: what it holds is shown while it is MASTER only.
             lines.add(String.format("  %-12s %-8s %-9s %s", a.node(), a.alive() ? a.state() : "stopped", priority,
-                    holds(m)));
+                    "MASTER".equals(a.state()) ? holds(m) : ""));
         }
         lines.add(String.format("  %-12s ping %s: %d replies/s", "client", sample.vip(), ping.repliesPerSecond(now)));
         if (!note.isEmpty()) {
