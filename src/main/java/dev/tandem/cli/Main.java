@@ -27,7 +27,39 @@ public class Main implements QuarkusApplication {
             // A file converter: no reason to start a runtime for it.
             System.exit(BondCommand.runWithoutQuarkus(Arrays.copyOfRange(args, 1, args.length)));
         }
+        if (args.length > 0 && "lab".equals(args[0])) {
+            labSettings();
+        }
         Quarkus.run(Main.class, args);
+    }
+
+    /**
+     * The lab's operator serves /q/metrics on loopback, on a free port unless one is configured: a lab must not fail
+     * because something else has 8080, nor offer its metrics to the network.
+     */
+    private static void labSettings() {
+        // Not the prod profile: one lab, one operator, and leader election asks the API server for a review of its
+        // own permissions, which the embedded mock server does not answer.
+        if (System.getProperty("quarkus.profile") == null && System.getenv("QUARKUS_PROFILE") == null) {
+            System.setProperty("quarkus.profile", "lab");
+        }
+        // The lab's own lines and live view are what a user reads; the operator's INFO lines would scroll them away.
+        if (System.getProperty("quarkus.log.level") == null && System.getenv("QUARKUS_LOG_LEVEL") == null) {
+            System.setProperty("quarkus.log.level", "WARN");
+        }
+        // Standard output is the lab's report (a terminal view, or lines a CI log keeps); the process's own log lines
+        // go to standard error.
+        System.setProperty("quarkus.log.console.stderr", "true");
+        if (System.getProperty("quarkus.http.host") == null && System.getenv("QUARKUS_HTTP_HOST") == null) {
+            System.setProperty("quarkus.http.host", "127.0.0.1");
+        }
+        if (System.getProperty("quarkus.http.port") == null && System.getenv("QUARKUS_HTTP_PORT") == null) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                System.setProperty("quarkus.http.port", Integer.toString(s.getLocalPort()));
+            } catch (java.io.IOException e) {
+                // Quarkus then says itself that it cannot listen
+            }
+        }
     }
 
     @Override

@@ -45,7 +45,9 @@ final class Ipv4VrrpSocket implements VrrpSocket {
                 "socket(AF_INET, SOCK_RAW, 112)", interfaceName);
         try (Arena arena = Arena.ofConfined()) {
             socket.set(Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, arena.allocateFrom(interfaceName), "SO_BINDTODEVICE");
-            socket.set(Libc.IPPROTO_IP, IP_MULTICAST_IF, ipMreqn(arena, new byte[4], ifindex), "IP_MULTICAST_IF");
+            // The source of multicast adverts comes from here: a raw socket bound to an address only receives packets
+            // sent to that address, so a member of the group must not bind (it would never hear 224.0.0.18).
+            socket.set(Libc.IPPROTO_IP, IP_MULTICAST_IF, multicastInterface(arena, source, ifindex), "IP_MULTICAST_IF");
             socket.setInt(Libc.IPPROTO_IP, IP_MULTICAST_TTL, HOP_LIMIT, "IP_MULTICAST_TTL 255");
             socket.setInt(Libc.IPPROTO_IP, IP_TTL, HOP_LIMIT, "IP_TTL 255");
             socket.setInt(Libc.IPPROTO_IP, IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP off");
@@ -55,7 +57,7 @@ final class Ipv4VrrpSocket implements VrrpSocket {
                 socket.set(Libc.IPPROTO_IP, IP_ADD_MEMBERSHIP, ipMreqn(arena, VrrpSocket.ipv4Group(), ifindex),
                         "IP_ADD_MEMBERSHIP 224.0.0.18");
             }
-            if (source != null) {
+            if (source != null && !joinGroup) {
                 Libc.check(Libc.bind(socket.fd(), SocketAddresses.ipv4(arena, source)),
                         "bind(" + AddressText.of(source) + ")", interfaceName);
             }
@@ -64,6 +66,16 @@ final class Ipv4VrrpSocket implements VrrpSocket {
             socket.close();
             throw e;
         }
+    }
+
+    /** IP_MULTICAST_IF's {@code struct ip_mreqn}: the interface, and the source address (imr_address) when given. */
+    private static MemorySegment multicastInterface(Arena arena, byte[] source, int ifindex) {
+        MemorySegment mreqn = arena.allocate(12);
+        if (source != null) {
+            MemorySegment.copy(source, 0, mreqn, JAVA_BYTE, 4, 4);
+        }
+        mreqn.set(JAVA_INT, 8, ifindex);
+        return mreqn;
     }
 
     /** {@code struct ip_mreqn { struct in_addr imr_multiaddr, imr_address; int imr_ifindex; }}. */

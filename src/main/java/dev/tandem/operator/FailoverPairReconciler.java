@@ -150,6 +150,7 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
                 addresses, providerIds, ready, desired, now, config.memberStaleAfter()));
         writeStatus(pair, previous, next, problems.isEmpty());
         announce(pair, previous, next);
+        metrics.pairObserved(pair, memberStates(pair, previous, now), next.activeMember);
         return UpdateControl.<FailoverPair>noUpdate().rescheduleAfter(config.resyncInterval());
     }
 
@@ -294,12 +295,39 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
         }
     }
 
+    /**
+     * Each member's state for the metrics: its fresh report's, UNKNOWN when it is silent or when its MASTER claim was
+     * superseded by a member that took over after it was last heard.
+     */
+    private Map<String, String> memberStates(FailoverPair pair, FailoverPairStatus status, Instant now) {
+        Map<String, String> states = new LinkedHashMap<>();
+        if (pair.getSpec() == null || pair.getSpec().members == null) {
+            return states;
+        }
+        Map<String, MemberStatus> reports = status == null || status.members == null ? Map.of() : status.members;
+        List<String> masters = new ArrayList<>();
+        for (MemberSpec m : pair.getSpec().members) {
+            if (m == null || m.node == null) {
+                continue;
+            }
+            MemberStatus r = reports.get(m.node);
+            boolean fresh = dev.tandem.operator.status.MemberLiveness.isFresh(r, now, config.memberStaleAfter());
+            states.put(m.node, fresh ? r.state.name() : "UNKNOWN");
+            if (fresh && r.state == MemberStatus.State.MASTER) {
+                masters.add(m.node);
+            }
+        }
+        PairStatusAggregator.supersededClaims(masters, reports).keySet().forEach(n -> states.put(n, "UNKNOWN"));
+        return states;
+    }
+
     /** Events for what changed: readiness and the active member. */
     private void announce(FailoverPair pair, FailoverPairStatus previous, FailoverPairStatus next) {
         readiness.report(pair, previous == null ? null : previous.conditions, next.conditions, true);
         String from = previous == null ? null : previous.activeMember;
         if (!Objects.equals(from, next.activeMember) && next.activeMember != null) {
-            metrics.activeMemberChanged(pair);
+            metrics.activeMemberChanged(pair, next.history == null || next.history.isEmpty() ? null
+                    : next.history.getLast().reason);
             events.normal(pair, "ActiveMemberChanged", (from == null ? "" : "from " + from + " ") + "to " + next.activeMember);
         }
     }

@@ -59,6 +59,8 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
     OperatorMetrics metrics;
     @Inject
     Clock clock;
+    @Inject
+    HostBondRollbacks rollbacks;
 
     @Override
     public List<EventSource<?, HostBond>> prepareEventSources(EventSourceContext<HostBond> context) {
@@ -106,6 +108,7 @@ public class HostBondReconciler implements Reconciler<HostBond>, Cleaner<HostBon
                     .patch(PatchContext.of(patch.isMergePatch() ? PatchType.JSON_MERGE : PatchType.JSON), patch.toJson());
         }
         readiness.report(bond, bond.getStatus() == null ? null : bond.getStatus().conditions, next.conditions, false);
+        rollbacks.observed(bond, matching);
         return UpdateControl.<HostBond>noUpdate().rescheduleAfter(config.resyncInterval());
     }
 

@@ -31,6 +31,11 @@ public class OperatorLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Stops the controllers if they run (the lab stops them before its API server goes). */
+    public synchronized void stop() {
         if (started) {
             LOG.info("stopping the controllers");
             operator.get().stop();

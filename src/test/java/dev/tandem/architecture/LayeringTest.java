@@ -86,6 +86,14 @@ class LayeringTest {
                 .check(PRODUCTION);
     }
 
+    /** The lab sits beside cli at the top: it assembles operator and agents, and nothing below may use it. */
+    @Test
+    void onlyTheCliUsesTheLab() {
+        noClasses().that().resideOutsideOfPackages("dev.tandem.lab..", "dev.tandem.cli..")
+                .should().dependOnClassesThat().resideInAPackage("dev.tandem.lab..")
+                .check(PRODUCTION);
+    }
+
     @Test
     void topLevelPackagesHaveNoCycles() {
         slices().matching("dev.tandem.(*)..").should().beFreeOfCycles().check(PRODUCTION);

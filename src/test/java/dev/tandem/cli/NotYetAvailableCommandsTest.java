@@ -103,10 +103,17 @@ class NotYetAvailableCommandsTest {
     }
 
     @Test
-    void labSaysItIsNotAvailable() {
-        Run run = run(new LabCommand(), "--rounds", "3");
-        assertThat(run.exit).isEqualTo(AgentCommand.NOT_AVAILABLE);
-        assertThat(run.err).contains("tandem lab: not available in this build").contains("Nothing was started");
+    void labRefusesANegativeNumberOfRounds() {
+        Run run = run(new LabCommand(), "--rounds", "-1");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).isEqualToIgnoringNewLines("tandem lab: --rounds must be 0 or more, got -1");
+    }
+
+    @Test
+    void labWithoutRoundsNeedsKeep() {
+        Run run = run(new LabCommand(), "--rounds", "0");
+        assertThat(run.exit).isEqualTo(AgentCommand.CONFIG);
+        assertThat(run.err).contains("--rounds 0 only makes sense with --keep");
     }
 
     /** These cases test the variable's absence; where it is set (inside a pod) they say so and skip. */

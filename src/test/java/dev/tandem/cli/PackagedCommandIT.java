@@ -112,9 +112,19 @@ class PackagedCommandIT {
     }
 
     @Test
-    void labIsNotPretendedToExist() throws Exception {
-        Result r = run(Map.of(), "lab");
-        assertThat(r.exit()).isEqualTo(69);
-        assertThat(r.stderr()).contains("tandem lab: not available in this build");
+    void labWithASampleThatIsNotThereSaysWhichOnesAreAndStartsNothing() throws Exception {
+        Result r = run(Map.of(), "lab", "--sample", "no-such-sample");
+        assertThat(r.exit()).isEqualTo(78);
+        assertThat(r.stderr().lines().filter(l -> l.startsWith("tandem lab:")).toList()).singleElement()
+                .satisfies(l -> assertThat(l).contains("no sample no-such-sample").contains("bare-metal-l2-vip"));
+        assertThat(r.stdout()).doesNotContain("[1/");
+    }
+
+    @Test
+    void labWithACloudOnlySampleSaysWhatItNeeds() throws Exception {
+        Result r = run(Map.of(), "lab", "--sample", "haproxy-digitalocean");
+        assertThat(r.exit()).isEqualTo(78);
+        assertThat(r.stderr()).contains("tandem lab: samples/haproxy-digitalocean.yaml has no layer2 FloatingIp")
+                .contains("--sample bare-metal-l2-vip");
     }
 }

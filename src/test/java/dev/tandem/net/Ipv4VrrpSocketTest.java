@@ -86,6 +86,27 @@ class Ipv4VrrpSocketTest {
         }
     }
 
+    /**
+     * What an agent with multicast peering opens: a group member with its own address as the source. Found by the lab,
+     * where three members all stayed MASTER: a raw socket bound to its source address hears nothing sent to the group.
+     */
+    @Test
+    void aGroupMemberWithAnExplicitSourceHearsTheGroupAndSendsFromItsSource() throws Exception {
+        a.ip("address", "add", "10.99.1.11/24", "dev", "va");
+        try (VrrpSocket sender = a.call(() -> VrrpSocket.openIpv4("va", true, A_SECOND));
+             VrrpSocket member = b.call(() -> VrrpSocket.openIpv4("vb", true, B))) {
+            sender.send(ADVERT, VrrpSocket.ipv4Group());
+
+            byte[] packet = new byte[VrrpSocket.MAX_PACKET_SIZE];
+            int length = member.receive(packet, Duration.ofSeconds(3));
+
+            assertThat(length).as("the advert to 224.0.0.18 reached the member").isEqualTo(20 + ADVERT.length);
+            assertThat(Arrays.copyOfRange(packet, 12, 16)).as("source: the explicit one, not va's primary")
+                    .isEqualTo(A_SECOND);
+            assertThat(Arrays.copyOfRange(packet, 16, 20)).isEqualTo(VrrpSocket.ipv4Group());
+        }
+    }
+
     @Test
     void receiveTimesOutWithMinusOne() throws Exception {
         try (VrrpSocket receiver = b.call(() -> VrrpSocket.openIpv4("vb", true))) {

@@ -68,7 +68,8 @@ class FailoverPairReconcilerTest {
         assertThat(agent.getSecurityContext().getPrivileged()).isFalse();
         assertThat(agent.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(agent.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
-        assertThat(agent.getSecurityContext().getCapabilities().getAdd()).containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW", "SYS_NICE");
+        assertThat(agent.getSecurityContext().getCapabilities().getAdd()).as("SYS_NICE: the election thread runs SCHED_FIFO")
+                .containsExactlyInAnyOrder("NET_ADMIN", "NET_RAW", "SYS_NICE");
         assertThat(agent.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(ds.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(o -> assertThat(o.getKind()).isEqualTo("FailoverPair"))

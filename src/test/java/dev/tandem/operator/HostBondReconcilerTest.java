@@ -47,6 +47,8 @@ class HostBondReconcilerTest {
     OperatorLifecycle operator;
     @Inject
     OperatorConfig config;
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     /** Unique per test: prefixes node and HostBond names, and is the label value of most tests. */
     String id;
@@ -153,6 +155,27 @@ class HostBondReconcilerTest {
         assertThat(ready(rolledBack).getStatus()).isEqualTo("False");
         assertThat(ready(rolledBack).getReason()).isEqualTo("NodesNotReady");
         assertThat(ready(rolledBack).getMessage()).contains(b);
+
+        // Told once, as a Warning Event on the HostBond, however many reconciles follow; and counted by phase.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(rollbackEvents(b)).hasSize(1));
+        client.resources(HostBond.class).withName(id).edit(h -> {
+            h.getMetadata().setAnnotations(Map.of("touched", "again"));
+            return h;
+        });
+        await().during(Duration.ofSeconds(2)).atMost(WAIT).untilAsserted(() -> assertThat(rollbackEvents(b)).hasSize(1));
+        assertThat(rollbackEvents(b).getFirst().getMessage()).isEqualTo(b
+                + " rolled back its network change: gateway 192.0.2.1 unreachable after applying");
+        assertThat(meters.get("tandem.operator.hostbond.nodes").tag("hostbond", id).tag("phase", "RolledBack")
+                .gauge().value()).isEqualTo(1.0);
+        assertThat(meters.get("tandem.operator.hostbond.nodes").tag("hostbond", id).tag("phase", "Applied")
+                .gauge().value()).isEqualTo(1.0);
+    }
+
+    private java.util.List<io.fabric8.kubernetes.api.model.Event> rollbackEvents(String node) {
+        return client.v1().events().inAnyNamespace().list().getItems().stream()
+                .filter(e -> HostBondRollbacks.ROLLED_BACK.equals(e.getReason()) && id.equals(e.getInvolvedObject().getName())
+                        && e.getMessage().startsWith(node + " "))
+                .toList();
     }
 
     @Test

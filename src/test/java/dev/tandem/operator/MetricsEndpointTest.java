@@ -44,7 +44,11 @@ class MetricsEndpointTest {
 
         TestResources.report(client, ns, "metered", "lb-1", "MASTER");
         await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(scrape(http))
-                .contains("tandem_operator_active_member_changes_total{namespace=\"" + ns + "\",pair=\"metered\"} 1.0")
+                .contains("tandem_operator_active_member_changes_total{namespace=\"" + ns + "\",pair=\"metered\",reason=\"MasterDown\"} 1.0")
+                .contains("tandem_operator_pair_members{namespace=\"" + ns + "\",pair=\"metered\",state=\"MASTER\"} 1.0")
+                .contains("tandem_operator_pair_members{namespace=\"" + ns + "\",pair=\"metered\",state=\"UNKNOWN\"} 1.0")
+                .contains("tandem_operator_pair_active_member{member=\"lb-1\",namespace=\"" + ns + "\",pair=\"metered\"} 1.0")
+                .contains("tandem_operator_pair_active_member{member=\"lb-2\",namespace=\"" + ns + "\",pair=\"metered\"} 0.0")
                 .doesNotContain("resource_name=").as("series per controller, never per resource")
                 .containsPattern("tandem_operator_resources\\{kind=\"FailoverPair\",ready=\"true\",reason=\"Active\"} [1-9]"));
     }

@@ -56,7 +56,7 @@ class SamplesValidateTest {
     static final Path SAMPLES = Path.of("samples");
     static final Path CRDS = Path.of("crds");
     static final List<String> SAMPLE_FILES = List.of("haproxy-digitalocean.yaml", "multapplied-bonders.yaml",
-            "laptop-wired-wireless-bond.yaml", "bare-metal-l2-vip.yaml");
+            "laptop-wired-wireless-bond.yaml", "bare-metal-l2-vip.yaml", "edge-gateway-l2-unicast.yaml");
     static final String API_VERSION = "tandem.dev/v1alpha1";
     /** Keys a provider reads from its credentials Secret when the reference names no key (see the CRD descriptions). */
     static final Map<String, List<String>> CREDENTIAL_KEYS = Map.of(

@@ -1,6 +1,7 @@
 package dev.tandem.agent.cloud;
 
 import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.election.MetricsListener;
 import dev.tandem.provider.CallObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,7 +25,7 @@ public final class CloudMetrics implements CloudMover.Progress, CallObserver {
 
     @Override
     public void called(String provider, String operation, String outcome, Duration took) {
-        Timer.builder("tandem_provider_call_seconds")
+        Timer.builder("tandem.provider.call")
                 .description("Calls to a cloud provider's API, by provider, operation and outcome")
                 .tags("provider", provider, "operation", operation, "outcome", outcome)
                 .register(registry).record(took);
@@ -32,17 +33,20 @@ public final class CloudMetrics implements CloudMover.Progress, CallObserver {
 
     @Override
     public void confirmed(PairPlan.CloudAddress address, Duration took) {
-        Counter.builder("tandem_floating_ip_moves_total")
-                .description("Cloud floating IPs this member moved to itself and the provider confirmed")
+        Counter.builder("tandem.floating.ip.moves")
+                .description("floating IPs this member took over: layer2 installed and announced, cloud confirmed by"
+                        + " the provider")
                 .tags("pair", pair, "provider", address.provider()).register(registry).increment();
-        Timer.builder("tandem_floating_ip_move_seconds")
-                .description("Time from becoming MASTER to the provider confirming the floating IP's move")
+        Timer.builder("tandem.floating.ip.move")
+                .description("time from becoming MASTER until a floating IP is in place: layer2 installed and its"
+                        + " first announcement sent, cloud confirmed by the provider")
+                .serviceLevelObjectives(MetricsListener.FAILOVER_BUCKETS)
                 .tags("pair", pair, "provider", address.provider()).register(registry).record(took);
     }
 
     @Override
     public void failed(PairPlan.CloudAddress address, String message) {
-        Counter.builder("tandem_floating_ip_move_failures_total")
+        Counter.builder("tandem.floating.ip.move.failures")
                 .description("Attempts to move a cloud floating IP that failed (each is tried again while MASTER)")
                 .tags("pair", pair, "provider", address.provider()).register(registry).increment();
     }

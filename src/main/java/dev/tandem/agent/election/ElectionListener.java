@@ -32,7 +32,24 @@ public interface ElectionListener {
     default void announced(String address, int frames) {
     }
 
+    /** A health check changed its verdict, after rise or fall. */
     default void healthChanged(String check, boolean passing, String detail) {
+    }
+
+    /** One run of a health check ended (called on the health checks' thread, not the loop's). */
+    default void healthProbed(String check, boolean healthy, java.time.Duration took) {
+    }
+
+    /** The Master_Down_Timer ran out in BACKUP (RFC 5798 §6.4.2); the takeover's transition follows. */
+    default void masterDownTimerExpired() {
+    }
+
+    /**
+     * On becoming MASTER, this member installed its layer-2 addresses and sent their first announcement.
+     *
+     * @param tookNanos from taking over to the first announcement being sent
+     */
+    default void layer2Installed(int addresses, long tookNanos) {
     }
 
     /** Something failed that the loop survived, e.g. a send error; the message names what and why. */

@@ -56,7 +56,9 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void runOnce(String name, HealthProbe probe, Duration timeout) {
+        long start = System.nanoTime();
         HealthProbe.Result result = probe.run(timeout);
+        listener.healthProbed(name, result.healthy(), java.time.Duration.ofNanos(System.nanoTime() - start));
         dev.tandem.vrrp.HealthVerdict verdict;
         boolean flipped;
         synchronized (score) {

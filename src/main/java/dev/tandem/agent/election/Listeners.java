@@ -49,6 +49,21 @@ public final class Listeners implements ElectionListener {
     }
 
     @Override
+    public void healthProbed(String check, boolean healthy, java.time.Duration took) {
+        all.forEach(l -> l.healthProbed(check, healthy, took));
+    }
+
+    @Override
+    public void masterDownTimerExpired() {
+        all.forEach(ElectionListener::masterDownTimerExpired);
+    }
+
+    @Override
+    public void layer2Installed(int addresses, long tookNanos) {
+        all.forEach(l -> l.layer2Installed(addresses, tookNanos));
+    }
+
+    @Override
     public void problem(String message) {
         all.forEach(l -> l.problem(message));
     }

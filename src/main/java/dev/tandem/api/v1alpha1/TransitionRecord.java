@@ -6,7 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 /** One change of the active member. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class TransitionRecord {
-    @JsonPropertyDescription("When the change was observed (RFC 3339).")
+    @JsonPropertyDescription("When the new active member took over, by its own clock (RFC 3339); when the operator"
+            + " observed the change if the member did not say.")
     public String time;
 
     @JsonPropertyDescription("The previously active member, empty when there was none.")

@@ -166,7 +166,7 @@ public final class FloatingIpStatusAggregator {
         return Conditions.of(PROVIDER_IN_SYNC, check.inSync(), check.reason().name(), check.message());
     }
 
-    /** Members whose fresh report says they hold this FloatingIp. */
+    /** Members whose fresh report says they hold this FloatingIp, less those another holder superseded. */
     public static List<String> holders(FloatingIpObservation o) {
         if (o.pair() == null || o.pair().getStatus() == null) {
             return List.of();
@@ -180,6 +180,9 @@ public final class FloatingIpStatusAggregator {
                 out.add(e.getKey());
             }
         }
+        // A holder cut off from the network cannot report that it let go; once another holder took over after it was
+        // last heard, its claim is the past, not a duplicate (see PairStatusAggregator.supersededClaims).
+        out.removeAll(PairStatusAggregator.supersededClaims(out, ps.members).keySet());
         return out;
     }
 }

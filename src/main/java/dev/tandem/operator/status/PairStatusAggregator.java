@@ -59,6 +59,12 @@ public final class PairStatusAggregator {
             }
         }
 
+        supersededClaims(masters, reports).forEach((node, by) -> {
+            masters.remove(node);
+            unhealthy.add(node + " claimed MASTER until " + by + " took over and has not reported since "
+                    + reports.get(node).lastSeen);
+        });
+
         FailoverPairStatus s = new FailoverPairStatus();
         s.observedGeneration = o.generation();
         s.virtualRouterId = o.virtualRouterId();
@@ -81,6 +87,46 @@ public final class PairStatusAggregator {
                 String.join("; ", degraded)));
         s.conditions = Conditions.merge(previous.conditions, desired, o.now(), o.generation());
         return s;
+    }
+
+    /**
+     * Of several members that claim MASTER, those last heard before another one became MASTER: a member cut off from
+     * the network (and so from the API server) cannot report that it stepped down or went to FAULT, and its last word
+     * stays MASTER until it is stale. Its claim predates the takeover, so it is no sign of two masters answering at
+     * once; a split brain is two members that both still say MASTER after both took over. Compares the members' own
+     * clocks (since, lastSeen), which NTP keeps within milliseconds of each other. Returns node to the member that
+     * superseded it.
+     */
+    public static Map<String, String> supersededClaims(List<String> masters, Map<String, MemberStatus> reports) {
+        Map<String, String> superseded = new LinkedHashMap<>();
+        if (masters.size() < 2) {
+            return superseded;
+        }
+        for (String claimant : masters) {
+            java.time.Instant heard = instant(reports.get(claimant).lastSeen);
+            for (String other : masters) {
+                java.time.Instant since = instant(reports.get(other).since);
+                if (!other.equals(claimant) && heard != null && since != null && heard.isBefore(since)) {
+                    superseded.put(claimant, other);
+                    break;
+                }
+            }
+        }
+        if (superseded.size() == masters.size()) {
+            return Map.of(); // cannot all be superseded; leave it to the split-brain report
+        }
+        return superseded;
+    }
+
+    private static java.time.Instant instant(String time) {
+        if (time == null) {
+            return null;
+        }
+        try {
+            return java.time.Instant.parse(time);
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static Conditions.Desired ready(PairObservation o, List<String> masters, int memberCount) {
@@ -117,6 +163,11 @@ public final class PairStatusAggregator {
             reason = "NoActiveMember";
         } else {
             MemberStatus winner = reports.get(s.activeMember);
+            // When it happened, by the winner's own clock; the operator may see it a reconcile later.
+            java.time.Instant since = instant(winner.since);
+            if (since != null && !since.isAfter(o.now())) {
+                time = since.truncatedTo(ChronoUnit.MILLIS).toString();
+            }
             reason = winner.reason == null ? "Elected" : winner.reason;
             takeover = winner.takeoverMillis;
             s.transitions = s.transitions + 1;

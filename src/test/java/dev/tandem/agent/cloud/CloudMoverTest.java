@@ -70,11 +70,11 @@ class CloudMoverTest {
         assertThat(sim.holderOf(ADDRESS)).contains(102L);
         assertThat(progress.confirmed).containsExactly("web-vip");
         assertThat(progress.failed).isEmpty();
-        assertThat(meters.get("tandem_floating_ip_moves_total").tag("provider", "digitalocean").counter().count())
+        assertThat(meters.get("tandem.floating.ip.moves").tag("provider", "digitalocean").counter().count())
                 .isEqualTo(1.0);
-        assertThat(meters.get("tandem_floating_ip_move_seconds").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
+        assertThat(meters.get("tandem.floating.ip.move").timer().totalTime(java.util.concurrent.TimeUnit.MILLISECONDS))
                 .as("from becoming MASTER to the provider confirming: at least the action's 300 ms").isGreaterThan(300);
-        assertThat(meters.get("tandem_provider_call_seconds").tag("operation", "post_action").tag("outcome", "success")
+        assertThat(meters.get("tandem.provider.call").tag("operation", "post_action").tag("outcome", "success")
                 .timer().count()).isPositive();
         assertThat(sim.mutatingRequests()).hasSize(1);
 

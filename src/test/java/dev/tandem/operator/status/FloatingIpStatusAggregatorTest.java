@@ -184,6 +184,21 @@ class FloatingIpStatusAggregatorTest {
                 "lb-1", member(State.MASTER, STALE, FIP))), null))).isEmpty();
     }
 
+    /** A holder whose link was cut still reports holding it; lb-2 took over after lb-1 was last heard. */
+    @Test
+    void aHolderLastHeardBeforeTheNewHolderTookOverIsNoDuplicate() {
+        MemberStatus cutOff = member(State.MASTER, NOW.minusSeconds(5).toString(), FIP);
+        cutOff.since = NOW.minusSeconds(600).toString();
+        MemberStatus successor = member(State.MASTER, FRESH, FIP);
+        successor.since = NOW.minusSeconds(3).toString();
+
+        FloatingIpStatus s = FloatingIpStatusAggregator.aggregate(observe(pair("lb-2", Map.of(
+                "lb-1", cutOff, "lb-2", successor)), previous("lb-1", 1)));
+
+        assertThat(s.holderNode).isEqualTo("lb-2");
+        assertThat(condition(s, "Ready").getReason()).isNotEqualTo("DuplicateHolder");
+    }
+
     @Test
     void twoFreshHoldersAreADuplicate() {
         FloatingIpStatus s = FloatingIpStatusAggregator.aggregate(observe(pair("lb-1", Map.of(

@@ -128,6 +128,39 @@ class PairStatusAggregatorTest {
         assertThat(s.activeMember).isEqualTo("lb-1");
     }
 
+    /** The lab's round: lb-1's link is cut; it cannot report FAULT, and lb-2 takes over two seconds after its last word. */
+    @Test
+    void aMasterLastHeardBeforeAnotherTookOverIsNoSplitBrain() {
+        MemberStatus cutOff = report(State.MASTER, NOW.minusSeconds(5).toString());
+        cutOff.since = NOW.minusSeconds(600).toString();
+        MemberStatus successor = report(State.MASTER, FRESH);
+        successor.since = NOW.minusSeconds(3).toString();
+        successor.reason = "MasterDown";
+
+        FailoverPairStatus s = PairStatusAggregator.aggregate(observe(previous("lb-1", Map.of(
+                "lb-1", cutOff, "lb-2", successor))));
+
+        assertThat(s.activeMember).isEqualTo("lb-2");
+        assertThat(condition(s, "Ready").getReason()).isEqualTo("Active");
+        assertThat(condition(s, "Degraded").getMessage())
+                .contains("lb-1 claimed MASTER until lb-2 took over and has not reported since " + cutOff.lastSeen);
+        assertThat(s.history.getLast().time).as("when lb-2 took over, by its clock").isEqualTo(successor.since);
+    }
+
+    @Test
+    void twoMastersBothHeardAfterBothTookOverAreASplitBrain() {
+        MemberStatus first = report(State.MASTER, FRESH);
+        first.since = NOW.minusSeconds(600).toString();
+        MemberStatus second = report(State.MASTER, FRESH);
+        second.since = NOW.minusSeconds(3).toString();
+
+        FailoverPairStatus s = PairStatusAggregator.aggregate(observe(previous("lb-1", Map.of(
+                "lb-1", first, "lb-2", second))));
+
+        assertThat(s.activeMember).isNull();
+        assertThat(condition(s, "Ready").getReason()).isEqualTo("SplitBrain");
+    }
+
     @Test
     void aStaleSecondMasterDoesNotCauseASplitBrain() {
         FailoverPairStatus s = PairStatusAggregator.aggregate(observe(previous("lb-1", Map.of(
