@@ -339,6 +339,18 @@ public final class ElectionLoop implements Runnable {
         announcements.start();
     }
 
+    /**
+     * A master that steps down for a better one sends one more advert with the priority it had, as keepalived's
+     * {@code vrrp_higher_prio_send_advert} does. After a partition heals, if this member heard the winner first, the
+     * winner may never have heard this member claim MASTER, and so would not announce again (see {@link #rivalHeard})
+     * while clients still point here. This advert makes sure it hears a rival and moves them back. Other members are
+     * unaffected: for a backup it is one more advert of a live router, for the winner a lower-priority master.
+     */
+    private void lastWords() {
+        RouterConfig c = router.config();
+        send(Advert.of(c.vrid(), router.effectivePriority(), c.advertIntervalCentis(), c.virtualAddresses()));
+    }
+
     private DecodeResult decode(int length) {
         return self.isV4() ? AdvertCodec.decodeIpv4Packet(buffer, 0, length) : decodeIpv6(length);
     }
@@ -359,6 +371,10 @@ public final class ElectionLoop implements Runnable {
                 case Action.SendAdvert s -> send(s.advert());
                 case Action.BecomeMaster m -> becomeMaster(m, now);
                 case Action.Transition t -> {
+                    if (t instanceof Action.BecomeBackup b && b.from() == RouterState.MASTER
+                            && (b.reason() == Reason.HIGHER_PRIORITY_ADVERT || b.reason() == Reason.HIGHER_ADDRESS_ADVERT)) {
+                        lastWords();
+                    }
                     announcements.cancel();
                     // A leaving master keeps answering until its successor has announced itself (awaitSuccessor).
                     if (!(t instanceof Action.Stop && handOverUntilNanos != Long.MIN_VALUE)) {

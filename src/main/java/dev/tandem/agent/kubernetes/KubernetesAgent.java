@@ -103,7 +103,8 @@ public final class KubernetesAgent implements AutoCloseable {
         all.add(cloud);
         this.supervisor = new ElectionSupervisor(namespace, pairName, node, this::pair, this::floatingIps,
                 this::synced, runner, new Listeners(all), report, timings,
-                plan -> cloud.plan(plan == null ? List.of() : plan.cloudAddresses()));
+                plan -> cloud.plan(plan == null ? List.of() : plan.cloudAddresses()),
+                plan -> new SecretAuthKeys(client, namespace, plan.udp()));
     }
 
     /** Starts watching and reporting; the election starts as soon as the resources give this node a plan. */
