@@ -58,8 +58,8 @@ public final class AgentNode implements AutoCloseable {
     private Thread linkThread;
 
     private AgentNode(PairPlan plan, VrrpSocket socket, AddressTable table, LinkLayerAnnouncer announcer,
-                      LinkMonitor links, ScheduledExecutorService scheduler, ElectionListener listener)
-            throws IOException {
+                      LinkMonitor links, ScheduledExecutorService scheduler, ElectionListener listener,
+                      IpAddress primary) throws IOException {
         this.plan = plan;
         this.socket = socket;
         this.table = table;
@@ -67,7 +67,7 @@ public final class AgentNode implements AutoCloseable {
         this.links = links;
         this.listener = listener;
         this.scheduler = scheduler;
-        this.loop = new ElectionLoop(plan, socket, table, announcer, scheduler, listener, table::hasCarrier);
+        this.loop = new ElectionLoop(plan, socket, table, announcer, scheduler, listener, table::hasCarrier, primary);
         this.leftovers = loop.removeLeftovers();
         this.health = new HealthMonitor(plan.healthChecks(), plan.priority(), scheduler, loop, listener);
     }
@@ -103,15 +103,20 @@ public final class AgentNode implements AutoCloseable {
             Interfaces.require(iface);
             scheduler = Executors.newScheduledThreadPool(2,
                     Thread.ofPlatform().daemon().name("tandem-" + plan.pair() + "-", 0).factory());
+            byte[] primary = self;
             if (plan.udp() != null) {
                 socket = openUdp(plan, iface, self, listener, keys, rotationWindow, scheduler);
+            } else if (self.length == 4) {
+                socket = VrrpSocket.openIpv4(iface, plan.multicast(), self);
             } else {
-                socket = self.length == 4 ? VrrpSocket.openIpv4(iface, plan.multicast(), self)
-                        : VrrpSocket.openIpv6(iface, plan.multicast());
+                // RFC 5798 §5.1.2.1: IPv6 adverts to ff02::12 come from the interface's link-local address, which is
+                // then the primary address that breaks a priority tie (§6.4.3); unicast ones from the member's own.
+                primary = plan.multicast() ? linkLocal(iface, table) : self;
+                socket = VrrpSocket.openIpv6(iface, plan.multicast(), primary);
             }
             announcer = LinkLayerAnnouncer.open();
             links = LinkMonitor.open();
-            return new AgentNode(plan, socket, table, announcer, links, scheduler, listener);
+            return new AgentNode(plan, socket, table, announcer, links, scheduler, listener, IpAddress.of(primary));
         } catch (IOException | RuntimeException e) {
             if (scheduler != null) scheduler.shutdownNow();
             if (socket != null) socket.close();
@@ -120,6 +125,18 @@ public final class AgentNode implements AutoCloseable {
             table.close();
             throw e;
         }
+    }
+
+    /** The interface's IPv6 link-local address (fe80::/10). */
+    private static byte[] linkLocal(String iface, AddressTable table) throws IOException {
+        for (dev.tandem.net.InstalledAddress a : table.list(iface)) {
+            byte[] b = a.address();
+            if (b.length == 16 && (b[0] & 0xFF) == 0xFE && (b[1] & 0xC0) == 0x80) {
+                return b;
+            }
+        }
+        throw new IOException(iface + " has no IPv6 link-local address; VRRP multicast over IPv6 sends from it"
+                + " (RFC 5798 §5.1.2.1). Bring the interface up with IPv6 enabled, or use peering: unicast");
     }
 
     /** How often the udp transport's keys are read again, to follow a rotation. */

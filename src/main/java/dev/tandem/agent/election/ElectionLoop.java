@@ -86,11 +86,21 @@ public final class ElectionLoop implements Runnable {
 
     public ElectionLoop(PairPlan plan, VrrpSocket socket, AddressInstaller installer, Announcer announcer,
                         ScheduledExecutorService scheduler, ElectionListener listener, CarrierProbe carrier) {
+        this(plan, socket, installer, announcer, scheduler, listener, carrier, IpAddress.parse(plan.selfAddress()));
+    }
+
+    /**
+     * @param primary the address the socket sends from, which breaks priority ties (RFC 5798 §6.4.3): the member's
+     *                address, or for IPv6 multicast the interface's link-local address
+     */
+    public ElectionLoop(PairPlan plan, VrrpSocket socket, AddressInstaller installer, Announcer announcer,
+                        ScheduledExecutorService scheduler, ElectionListener listener, CarrierProbe carrier,
+                        IpAddress primary) {
         this.carrier = carrier;
         this.plan = plan;
         this.socket = socket;
         this.listener = listener;
-        this.self = IpAddress.parse(plan.selfAddress());
+        this.self = primary;
         this.peers = plan.peers().stream().map(p -> IpAddress.parse(p.address())).toList();
         this.group = IpAddress.of(self.isV4() ? VrrpSocket.ipv4Group() : VrrpSocket.ipv6Group());
         this.installer = installer;
