@@ -134,7 +134,20 @@ final class LabNet implements AutoCloseable {
                 "action", "mirred", "egress", "redirect", "dev", "sink0");
     }
 
-    /** Ends every {@link #dropFrom} of the node. */
+    /** The node stops receiving IPv4 packets of this IP protocol (112: VRRP), as clouds that filter it do. */
+    void dropIpProtocol(String node, int protocol) {
+        String ns = ns(node);
+        if (exec(List.of("ip", "-n", ns, "link", "show", "sink0")).exit() != 0) {
+            ip("-n", ns, "link", "add", "sink0", "type", "veth", "peer", "name", "sink1");
+            ip("-n", ns, "link", "set", "sink0", "up");
+            tc("-n", ns, "qdisc", "add", "dev", "eth0", "ingress");
+        }
+        tc("-n", ns, "filter", "add", "dev", "eth0", "parent", "ffff:", "protocol", "ip", "u32",
+                "match", "ip", "protocol", String.valueOf(protocol), "0xff",
+                "action", "mirred", "egress", "redirect", "dev", "sink0");
+    }
+
+    /** Ends every {@link #dropFrom} and {@link #dropIpProtocol} of the node. */
     void stopDropping(String node) {
         tc("-n", ns(node), "qdisc", "del", "dev", "eth0", "ingress");
         ip("-n", ns(node), "link", "del", "sink0");

@@ -6,8 +6,9 @@ import java.util.Arrays;
  * Anti-replay for one sender, after the sliding window of RFC 4303 §3.4.3 but over counter values that are not
  * consecutive (a sender counts in microseconds): the window holds the last {@link #SIZE} counters accepted. A counter
  * is accepted when it is above all of them, or inside their range and not among them (a datagram that came late,
- * out of order); it is refused when it is among them (a replay) or below the oldest (too old to tell). Only authentic
- * messages may be shown to it, or a forger could push the window forward.
+ * out of order); it is refused when it is among them (a replay) or below the oldest (too old to tell; right after a
+ * start, anything older than the first message). Only authentic messages may be shown to it, or a forger could push
+ * the window forward.
  *
  * <p>The first message after a restart of the receiver is accepted whatever its counter: nothing older is known. An
  * eavesdropper who replays an old advert at that moment makes the receiver believe in that advert until the sender's
@@ -30,8 +31,8 @@ public final class ReplayWindow {
             append(counter);
             return true;
         }
-        if (Long.compareUnsigned(counter, recent[0]) < 0 && count == SIZE) {
-            return false; // older than everything remembered
+        if (Long.compareUnsigned(counter, recent[0]) < 0) {
+            return false; // older than everything remembered (or than the first message after a start)
         }
         int at = search(counter);
         if (at >= 0) {

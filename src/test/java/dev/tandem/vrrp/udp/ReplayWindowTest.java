@@ -52,6 +52,15 @@ class ReplayWindowTest {
     }
 
     @Test
+    void beforeTheWindowFillsAnythingOlderThanTheFirstCounterIsRefused() {
+        ReplayWindow w = new ReplayWindow();
+        w.accept(5_000);
+        w.accept(6_000);
+        assertThat(w.accept(1_000)).as("recorded before this receiver started: a replay").isFalse();
+        assertThat(w.accept(5_500)).as("between two seen: came late").isTrue();
+    }
+
+    @Test
     void countersCompareUnsigned() {
         ReplayWindow w = new ReplayWindow();
         w.accept(Long.MAX_VALUE);
