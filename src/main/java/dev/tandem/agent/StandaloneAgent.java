@@ -98,6 +98,11 @@ public final class StandaloneAgent {
         agent.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
         LOG.infof("%s: electing on %s as %s (%s), %d address(es)", plan.pair(), agent.loop().interfaceName(), node,
                 describe(plan), plan.addresses().size());
+        if (!plan.cloudAddresses().isEmpty()
+                && resources.pair().getSpec().fencing == dev.tandem.api.v1alpha1.FailoverPairSpec.Fencing.lease) {
+            LOG.infof("%s: spec.fencing lease needs the Kubernetes API; a standalone agent moves cloud FloatingIps on"
+                    + " the election alone", plan.pair());
+        }
         plan.cloudAddresses().forEach(c -> LOG.infof("%s: FloatingIp %s (%s) is moved through %s while this member is"
                 + " MASTER; credentials from %s", plan.pair(), c.floatingIp(), c.address(), c.provider(),
                 credentialsDir));

@@ -77,7 +77,7 @@ public final class KubernetesAgent implements AutoCloseable {
         all.addAll(listeners);
         all.add(report);
         CloudMetrics cloudMetrics = meters == null ? null : new CloudMetrics(meters, pairName);
-        this.cloudEnvironment = new KubernetesCloud(client, namespace, node, this::pair,
+        this.cloudEnvironment = new KubernetesCloud(client, namespace, pairName, node, this::pair,
                 cloudMetrics == null ? CallObserver.NONE : cloudMetrics);
         List<CloudMover.Progress> progress = new ArrayList<>();
         progress.add(new CloudMover.Progress() {
