@@ -8,7 +8,9 @@ import dev.tandem.api.v1alpha1.FloatingIp;
 import dev.tandem.api.v1alpha1.HealthCheckSpec;
 import dev.tandem.api.v1alpha1.LayerTwoSpec;
 import dev.tandem.api.v1alpha1.MemberSpec;
+import dev.tandem.api.v1alpha1.SecretKeyRef;
 import dev.tandem.api.v1alpha1.TransportSpec;
+import dev.tandem.api.v1alpha1.UdpTransportSpec;
 import dev.tandem.validation.Durations;
 import dev.tandem.validation.FailoverPairValidator;
 import dev.tandem.validation.FloatingIpValidator;
@@ -44,7 +46,22 @@ public record PairPlan(
         boolean multicast,
         List<HealthCheckSpec> healthChecks,
         List<Layer2Address> addresses,
-        List<CloudAddress> cloudAddresses) {
+        List<CloudAddress> cloudAddresses,
+        Udp udp) {
+
+    /**
+     * The udp transport's settings; null for the vrrp transport. Names only: the keys are read by an
+     * {@link dev.tandem.agent.election.AuthKeySource} and never travel in a plan (plans are compared and logged).
+     *
+     * @param secretName the Secret (standalone: the directory under --credentials-dir) that holds the keys
+     * @param keyName    the key of the current key in it; the previous key, during a rotation, is
+     *                   {@link UdpTransportSpec#previousKeyName(String)}
+     */
+    public record Udp(int port, String secretName, String keyName) {
+        public String previousKeyName() {
+            return UdpTransportSpec.previousKeyName(keyName);
+        }
+    }
 
     public record Peer(String node, String address) {
     }
@@ -166,6 +183,20 @@ public record PairPlan(
             throw new PlanException(problems);
         }
         TransportSpec t = spec.transport;
+        Udp udp = null;
+        if (t != null && t.type == TransportSpec.Type.udp) {
+            UdpTransportSpec u = t.udp;
+            SecretKeyRef ref = u == null ? null : u.authSecretRef;
+            String secret = ref != null ? ref.name
+                    : pair.getStatus() == null ? null : pair.getStatus().authSecretName;
+            if (secret == null) {
+                throw new PlanException(List.of("FailoverPair " + name + " uses transport udp but no key Secret is known"
+                        + " yet: set spec.transport.udp.authSecretRef (standalone mode: its name is the directory under"
+                        + " --credentials-dir) or wait for the operator to create one (status.authSecretName)"));
+            }
+            udp = new Udp(u == null || u.port == null ? UdpTransportSpec.DEFAULT_PORT : u.port, secret,
+                    ref == null || ref.key == null ? UdpTransportSpec.DEFAULT_KEY : ref.key);
+        }
         long intervalMs = Durations.orDefault(spec.advertInterval, FailoverPairSpec.DEFAULT_ADVERT_INTERVAL).toMillis();
         return new PairPlan(
                 pair.getMetadata().getNamespace(), name, node,
@@ -174,8 +205,8 @@ public record PairPlan(
                 !Boolean.FALSE.equals(spec.preempt),
                 Durations.orDefault(spec.preemptDelay, FailoverPairSpec.DEFAULT_PREEMPT_DELAY),
                 t == null || t.type == null ? TransportSpec.Type.vrrp : t.type,
-                t != null && t.peering == TransportSpec.Peering.multicast,
+                udp == null && t != null && t.peering == TransportSpec.Peering.multicast,
                 spec.healthChecks == null ? List.of() : List.copyOf(spec.healthChecks),
-                List.copyOf(l2), List.copyOf(cloud));
+                List.copyOf(l2), List.copyOf(cloud), udp);
     }
 }

@@ -6,7 +6,7 @@ import dev.tandem.agent.cloud.Progresses;
 import dev.tandem.agent.cloud.StandaloneCloud;
 import dev.tandem.agent.election.AgentNode;
 import dev.tandem.provider.CallObserver;
-import dev.tandem.api.v1alpha1.TransportSpec;
+import dev.tandem.agent.election.AuthKeySource;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.agent.election.Listeners;
 import dev.tandem.agent.election.LoggingListener;
@@ -50,19 +50,24 @@ public final class StandaloneAgent {
         }
     }
 
+    /** The election's settings in words, for the start-up log line. */
+    public static String describe(PairPlan plan) {
+        String to = plan.multicast() ? (plan.selfAddress().contains(":") ? "ff02::12" : "224.0.0.18")
+                : String.join(", ", plan.peers().stream().map(p -> p.node() + " " + p.address()).toList());
+        String how = plan.udp() != null ? "udp port " + plan.udp().port() + " with HMAC-SHA256"
+                : plan.multicast() ? "VRRPv3 multicast" : "VRRPv3 unicast";
+        return "priority " + plan.priority() + ", router id " + plan.virtualRouterId() + ", adverts every "
+                + plan.advertIntervalCentis() * 10 + " ms, " + how + " to " + to;
+    }
+
     /**
-     * @param credentialsDir where cloud FloatingIps' credentials are, as {@code DIR/<secret name>/<key>}
+     * @param credentialsDir where cloud FloatingIps' credentials and the udp transport's keys are, as {@code DIR/<secret name>/<key>}
      */
     public static Running start(Path file, String node, String pairName, MeterRegistry registry,
                                 List<ElectionListener> more, Path credentialsDir) throws IOException {
         StandaloneResources resources = StandaloneResources.load(file, pairName);
         PairPlan plan = PairPlan.of(resources.pair(), resources.floatingIps(), node, Map.of(),
                 resources.pair().getSpec().virtualRouterId);
-        if (plan.transport() == TransportSpec.Type.udp) {
-            // Never run a pair that asked for authenticated adverts as plain, unauthenticated VRRP.
-            throw new PairPlan.PlanException(List.of("FailoverPair " + plan.pair() + " uses transport udp, which this"
-                    + " build's agent does not have yet; it runs transport vrrp only"));
-        }
         List<ElectionListener> listeners = new ArrayList<>();
         listeners.add(new LoggingListener(plan.pair()));
         if (registry != null) {
@@ -81,7 +86,8 @@ public final class StandaloneAgent {
         }
         AgentNode agent;
         try {
-            agent = AgentNode.open(plan, new Listeners(listeners));
+            agent = AgentNode.open(plan, new Listeners(listeners), plan.udp() == null ? AuthKeySource.NONE
+                    : new StandaloneAuthKeys(credentialsDir, plan.udp()));
         } catch (IOException | RuntimeException e) {
             if (cloud != null) {
                 cloud.close();
@@ -90,11 +96,13 @@ public final class StandaloneAgent {
             throw e;
         }
         agent.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
-        LOG.infof("%s: electing on %s as %s (priority %d, router id %d, adverts every %d0 ms, %s to %s), %d address(es)",
-                plan.pair(), agent.loop().interfaceName(), node, plan.priority(), plan.virtualRouterId(),
-                plan.advertIntervalCentis(), plan.multicast() ? "multicast" : "unicast",
-                plan.multicast() ? "224.0.0.18" : String.join(", ", plan.peers().stream().map(p -> p.node() + " " + p.address()).toList()),
-                plan.addresses().size());
+        LOG.infof("%s: electing on %s as %s (%s), %d address(es)", plan.pair(), agent.loop().interfaceName(), node,
+                describe(plan), plan.addresses().size());
+        if (!plan.cloudAddresses().isEmpty()
+                && resources.pair().getSpec().fencing == dev.tandem.api.v1alpha1.FailoverPairSpec.Fencing.lease) {
+            LOG.infof("%s: spec.fencing lease needs the Kubernetes API; a standalone agent moves cloud FloatingIps on"
+                    + " the election alone", plan.pair());
+        }
         plan.cloudAddresses().forEach(c -> LOG.infof("%s: FloatingIp %s (%s) is moved through %s while this member is"
                 + " MASTER; credentials from %s", plan.pair(), c.floatingIp(), c.address(), c.provider(),
                 credentialsDir));

@@ -72,8 +72,9 @@ public class AgentCommand implements Callable<Integer> {
     Integer metricsPort;
 
     @Option(names = "--credentials-dir", paramLabel = "DIR", defaultValue = "/etc/tandem/credentials",
-            description = "Standalone mode: where cloud FloatingIps' credentials are, one directory per Secret name"
-                    + " with one file per key, as a mounted Secret (default: ${DEFAULT-VALUE}).")
+            description = "Standalone mode: where cloud FloatingIps' credentials and the udp transport's keys are,"
+                    + " one directory per Secret name with one file per key, as a mounted Secret"
+                    + " (default: ${DEFAULT-VALUE}).")
     Path credentialsDir;
 
     @Option(names = "--realtime-priority", paramLabel = "N", defaultValue = "10",

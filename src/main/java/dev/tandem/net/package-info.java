@@ -4,7 +4,9 @@
  *
  * <p>The agent depends on three small interfaces, which tests replace with fakes:
  * <ul>
- *   <li>{@link dev.tandem.net.VrrpSocket}: raw IP protocol 112 on one interface, IPv4 or IPv6, hop limit 255;</li>
+ *   <li>{@link dev.tandem.net.VrrpSocket}: raw IP protocol 112 on one interface, IPv4 or IPv6, hop limit 255; or
+ *       {@link dev.tandem.net.UdpVrrpSocket}, the udp transport's datagrams through a
+ *       {@link dev.tandem.net.DatagramEnvelope} that authenticates them;</li>
  *   <li>{@link dev.tandem.net.AddressInstaller} ({@link dev.tandem.net.AddressTable}, rtnetlink): idempotent add and
  *       remove of floating addresses, marked with IFA_PROTO {@link dev.tandem.net.AddressTable#TANDEM_PROTO} so a
  *       restarted agent finds what a killed one left;</li>

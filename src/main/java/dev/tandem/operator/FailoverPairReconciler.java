@@ -6,6 +6,7 @@ import dev.tandem.api.v1alpha1.FloatingIp;
 import dev.tandem.api.v1alpha1.MemberSpec;
 import dev.tandem.api.v1alpha1.MemberStatus;
 import dev.tandem.api.v1alpha1.TransportSpec;
+import dev.tandem.api.v1alpha1.UdpTransportSpec;
 import dev.tandem.operator.children.AgentRbac;
 import dev.tandem.operator.children.AgentSettings;
 import dev.tandem.operator.children.AuthSecret;
@@ -242,6 +243,11 @@ public class FailoverPairReconciler implements Reconciler<FailoverPair>, Cleaner
             } else if (Base64.getDecoder().decode(secret.getData().get(key)).length < 32) {
                 blockers.add(new Blocker("AuthSecretInvalid", "the key in Secret " + name + " (\"" + key
                         + "\") is shorter than 32 bytes; HMAC-SHA256 needs at least 32"));
+            } else if (secret.getData().get(UdpTransportSpec.previousKeyName(key)) != null && Base64.getDecoder()
+                    .decode(secret.getData().get(UdpTransportSpec.previousKeyName(key))).length < 32) {
+                blockers.add(new Blocker("AuthSecretInvalid", "the previous key in Secret " + name + " (\""
+                        + UdpTransportSpec.previousKeyName(key) + "\") is shorter than 32 bytes; HMAC-SHA256 needs at"
+                        + " least 32"));
             }
             return name;
         }

@@ -156,7 +156,8 @@ public final class AdvertCodec {
         }
         if (ttlOrHopLimit != TTL) {
             return reject(RejectReason.TTL_NOT_255, (v4 ? "TTL " : "hop limit ") + ttlOrHopLimit + " from " + source
-                    + ", RFC 5798 §7.1 requires " + TTL);
+                    + ", RFC 5798 §7.1 requires " + TTL + (v4 ? "" : "; keepalived sends IPv6 unicast adverts with the"
+                    + " default hop limit unless its vrrp_instance sets unicast_ttl 255"));
         }
         if (length < HEADER_LENGTH) {
             return reject(RejectReason.TRUNCATED, "VRRP message of " + length + " bytes from " + source

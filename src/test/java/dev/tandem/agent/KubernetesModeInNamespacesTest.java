@@ -69,10 +69,10 @@ class KubernetesModeInNamespacesTest {
 
     /** The production runner's work, but on a thread inside the node's network namespace. */
     ElectionRunner inNamespace(String node) {
-        return (plan, listener) -> {
+        return (plan, listener, keys) -> {
             AgentNode n;
             try {
-                n = NetworkNamespace.call(lab.nsPath(node), () -> AgentNode.open(plan, listener));
+                n = NetworkNamespace.call(lab.nsPath(node), () -> AgentNode.open(plan, listener, keys));
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {

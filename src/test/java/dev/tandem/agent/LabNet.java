@@ -19,6 +19,7 @@ final class LabNet implements AutoCloseable {
     final String id = Integer.toHexString(0x1000 + ThreadLocalRandom.current().nextInt(0xE000));
     final String subnet;
     private final Map<String, String> nodes = new LinkedHashMap<>();
+    private final Map<String, String> nodes6 = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
 
     private LabNet(int subnetIndex) {
@@ -77,8 +78,98 @@ final class LabNet implements AutoCloseable {
         ip("-n", ns("sw"), "link", "set", port, "up");
         ip("-n", ns, "link", "set", "lo", "up");
         ip("-n", ns, "addr", "add", address + "/24", "dev", "eth0");
+        // No duplicate address detection in the lab: the link-local address (the source of IPv6 multicast adverts)
+        // and IPv6 member addresses are usable at once instead of after a second or two.
+        exec(List.of("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf.eth0.accept_dad=0"));
         ip("-n", ns, "link", "set", "eth0", "up");
         nodes.put(node, address);
+        nodes6.put(node, subnet6() + (nodes6.size() + 1));
+    }
+
+    /** This lab's IPv6 prefix, fd99:&lt;subnet&gt;::/64: node i gets ::i once {@link #enableIpv6()} ran. */
+    String subnet6() {
+        return "fd99:" + Integer.toHexString(Integer.parseInt(subnet.split("\\.")[2])) + "::";
+    }
+
+    /** Gives every node its IPv6 address (fd99:&lt;subnet&gt;::i/64, no DAD) beside the IPv4 one. */
+    LabNet enableIpv6() {
+        for (Map.Entry<String, String> n : nodes6.entrySet()) {
+            ip("-n", ns(n.getKey()), "addr", "add", n.getValue() + "/64", "dev", "eth0", "nodad");
+        }
+        return this;
+    }
+
+    String address6(String node) {
+        return nodes6.get(node);
+    }
+
+    /**
+     * Partitions the members from each other while every one still reaches the others (the client): isolated bridge
+     * ports talk only to ports that are not isolated. Frames of every kind, multicast included, are held back.
+     */
+    void isolate(String node, boolean isolated) {
+        List<String> command = List.of("bridge", "-n", ns("sw"), "link", "set", "dev", port(node), "isolated",
+                isolated ? "on" : "off");
+        Result r = exec(command);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
+        }
+    }
+
+    /**
+     * One-way loss: the node stops receiving IP packets from {@code source} (IPv4 or IPv6) while everything it sends
+     * still goes out. An ingress filter on the node's eth0 redirects them to a veth whose peer is down, which drops
+     * them (this kernel has no gact drop action, but u32 and mirred).
+     */
+    void dropFrom(String node, String source) {
+        String ns = ns(node);
+        if (exec(List.of("ip", "-n", ns, "link", "show", "sink0")).exit() != 0) {
+            ip("-n", ns, "link", "add", "sink0", "type", "veth", "peer", "name", "sink1");
+            ip("-n", ns, "link", "set", "sink0", "up");
+            tc("-n", ns, "qdisc", "add", "dev", "eth0", "ingress");
+        }
+        boolean v6 = source.contains(":");
+        tc("-n", ns, "filter", "add", "dev", "eth0", "parent", "ffff:", "protocol", v6 ? "ipv6" : "ip", "u32",
+                "match", v6 ? "ip6" : "ip", "src", source + (v6 ? "/128" : "/32"),
+                "action", "mirred", "egress", "redirect", "dev", "sink0");
+    }
+
+    /** The node stops receiving IPv4 packets of this IP protocol (112: VRRP), as clouds that filter it do. */
+    void dropIpProtocol(String node, int protocol) {
+        String ns = ns(node);
+        if (exec(List.of("ip", "-n", ns, "link", "show", "sink0")).exit() != 0) {
+            ip("-n", ns, "link", "add", "sink0", "type", "veth", "peer", "name", "sink1");
+            ip("-n", ns, "link", "set", "sink0", "up");
+            tc("-n", ns, "qdisc", "add", "dev", "eth0", "ingress");
+        }
+        tc("-n", ns, "filter", "add", "dev", "eth0", "parent", "ffff:", "protocol", "ip", "u32",
+                "match", "ip", "protocol", String.valueOf(protocol), "0xff",
+                "action", "mirred", "egress", "redirect", "dev", "sink0");
+    }
+
+    /** Ends every {@link #dropFrom} and {@link #dropIpProtocol} of the node. */
+    void stopDropping(String node) {
+        tc("-n", ns(node), "qdisc", "del", "dev", "eth0", "ingress");
+        ip("-n", ns(node), "link", "del", "sink0");
+    }
+
+    private void tc(String... args) {
+        List<String> command = new ArrayList<>(List.of("tc"));
+        command.addAll(List.of(args));
+        Result r = exec(command);
+        if (r.exit() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
+        }
+    }
+
+    /** Whether one ping from the node to the IPv6 address is answered within a second. */
+    boolean ping6(String node, String address) {
+        return exec(List.of("ip", "netns", "exec", ns(node), "ping", "-6", "-c", "1", "-W", "1", address)).exit() == 0;
+    }
+
+    /** The addresses on the node's eth0 of one family, as "fd99:1::1/64 fd99:1::100/128". */
+    String addresses6(String node) {
+        return ip("-n", ns(node), "-6", "-br", "addr", "show", "dev", "eth0");
     }
 
     /**
@@ -166,7 +257,7 @@ final class LabNet implements AutoCloseable {
         return exec(List.of("ip", "netns", "exec", ns(node), "ping", "-c", "1", "-W", "1", address)).exit() == 0;
     }
 
-    /** The MAC the node's neighbour table has for the address, or "" when none. */
+    /** The MAC the node's neighbour table (ARP or NDP) has for the address, or "" when none. */
     String neighbour(String node, String address) {
         String line = ip("-n", ns(node), "neigh", "show", address, "dev", "eth0");
         String[] f = line.trim().split("\\s+");

@@ -96,12 +96,32 @@ class PairPlanTest {
     }
 
     @Test
-    void aStandaloneAgentRefusesAUdpPairRatherThanRunItUnauthenticated() throws IOException {
+    void aStandaloneUdpPairNeedsItsKeySecretNamedAndReadsTheKeysFromTheCredentialsDirectory() throws IOException {
         Path f = tmp.resolve("udp.yaml");
         Files.writeString(f, Files.readString(FILE).replace("  advertInterval: 50ms\n", "  advertInterval: 50ms\n  transport: {type: udp}\n"));
         assertThatThrownBy(() -> StandaloneAgent.start(f, "lb-1", null, null, List.of(), Path.of("/nonexistent")))
                 .isInstanceOf(PairPlan.PlanException.class)
-                .hasMessageContaining("uses transport udp, which this build's agent does not have yet");
+                .hasMessageContaining("uses transport udp but no key Secret is known yet: set spec.transport.udp.authSecretRef");
+
+        Files.writeString(f, Files.readString(FILE).replace("  advertInterval: 50ms\n",
+                "  advertInterval: 50ms\n  transport: {type: udp, udp: {port: 6000, authSecretRef: {name: edge-auth}}}\n"));
+        StandaloneResources r = StandaloneResources.load(f, null);
+        PairPlan plan = PairPlan.of(r.pair(), r.floatingIps(), "lb-1", Map.of(), 42);
+        assertThat(plan.udp()).isEqualTo(new PairPlan.Udp(6000, "edge-auth", "key"));
+        assertThat(plan.multicast()).isFalse();
+
+        Path credentials = tmp.resolve("credentials");
+        StandaloneAuthKeys keys = new StandaloneAuthKeys(credentials, plan.udp());
+        assertThatThrownBy(keys::load).hasMessageContaining("file " + credentials.resolve("edge-auth/key") + " does not exist");
+        Files.createDirectories(credentials.resolve("edge-auth"));
+        Files.writeString(credentials.resolve("edge-auth/key"), "too short\n");
+        assertThatThrownBy(keys::load).hasMessageContaining("edge-auth/key has 9 bytes; an HMAC-SHA256 key needs at least 32")
+                .hasMessageNotContaining("too short");
+        Files.writeString(credentials.resolve("edge-auth/key"), "q6J0hWq8r3p1x0yDkU5mS2n4T7vB9cZaE3fGhJkL0mN=\n");
+        assertThat(keys.load().previous()).isNull();
+        Files.writeString(credentials.resolve("edge-auth/previousKey"), "oldoldoldoldoldoldoldoldoldoldoldold\n");
+        assertThat(keys.load().previous()).isNotNull();
+        assertThat(keys.load().describe()).startsWith("key ").contains("previous key ").doesNotContain("q6J0");
     }
 
     @Test

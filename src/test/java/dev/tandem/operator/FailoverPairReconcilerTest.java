@@ -280,6 +280,21 @@ class FailoverPairReconcilerTest {
         FailoverPair missing = awaitStatus("udp-named", s -> Conditions.find(s.conditions, Conditions.READY) != null);
         assertThat(ready(missing).getReason()).isEqualTo("AuthSecretMissing");
         assertThat(ready(missing).getMessage()).contains("no-such-secret");
+
+        // During a rotation the old key sits beside the new one as previousKey: it must be a usable key too.
+        client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("rotating")
+                .withNamespace(ns).endMetadata().withData(java.util.Map.of(
+                        "key", Base64.getEncoder().encodeToString(new byte[32]),
+                        "previousKey", Base64.getEncoder().encodeToString(new byte[16]))).build()).create();
+        FailoverPair rotating = TestResources.pair(ns, "udp-rotating", "lb-1", "lb-2");
+        rotating.getSpec().transport = new TransportSpec();
+        rotating.getSpec().transport.type = TransportSpec.Type.udp;
+        rotating.getSpec().transport.udp = new UdpTransportSpec();
+        rotating.getSpec().transport.udp.authSecretRef = new SecretKeyRef("rotating", null);
+        client.resource(rotating).create();
+        FailoverPair shortPrevious = awaitStatus("udp-rotating", s -> Conditions.find(s.conditions, Conditions.READY) != null);
+        assertThat(ready(shortPrevious).getReason()).isEqualTo("AuthSecretInvalid");
+        assertThat(ready(shortPrevious).getMessage()).contains("\"previousKey\"").contains("shorter than 32 bytes");
     }
 
     @Test

@@ -50,7 +50,22 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
         /** The provider failed permanently (e.g. 401): drop cached credentials so the next attempt reads them anew. */
         default void invalidate(PairPlan.CloudAddress address) {
         }
+
+        /**
+         * Asked before every move: may this MASTER move addresses now? With {@code spec.fencing: lease} the Kubernetes
+         * environment takes the pair's Lease; without fencing, and standalone, the election alone decides.
+         */
+        default FenceDecision confirmLeader() throws InterruptedException {
+            return FenceDecision.ALLOWED;
+        }
+
+        /** This member left MASTER: give up what {@link #confirmLeader} took, so the next master need not wait. */
+        default void resign() {
+        }
     }
+
+    /** Pause before asking again while another member holds the fencing token. */
+    static final Duration FENCE_RETRY = Duration.ofSeconds(1);
 
     /** Where progress goes: the member's status report, metrics, the log. Called from worker threads. */
     public interface Progress {
@@ -162,6 +177,7 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
             addresses.forEach(this::start);
         } else {
             addresses.forEach(a -> progress.cleared(a.floatingIp()));
+            environment.resign();
         }
     }
 
@@ -199,6 +215,9 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
         while (guard.stillMaster()) {
             Duration pause;
             try {
+                if (!fenced(a, guard)) {
+                    return;
+                }
                 FloatingIpProvider provider = environment.provider(a);
                 Member self = environment.self(a, provider);
                 provider.assign(self, guard);
@@ -240,6 +259,36 @@ public final class CloudMover implements ElectionListener, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Waits while another member holds the fencing token; returns false when this member stopped being MASTER
+     * meanwhile. An unreachable token is no reason to wait: the election has already chosen this member.
+     */
+    private boolean fenced(PairPlan.CloudAddress a, MasterGuard guard) throws InterruptedException {
+        String said = null;
+        while (guard.stillMaster()) {
+            FenceDecision d = environment.confirmLeader();
+            switch (d) {
+                case FenceDecision.Allowed ok -> {
+                    return true;
+                }
+                case FenceDecision.Unreachable u -> {
+                    LOG.warnf("%s: moving %s without the fencing Lease: %s", pair, a.address(), u.reason());
+                    return true;
+                }
+                case FenceDecision.Held h -> {
+                    String note = h.holder();
+                    if (!note.equals(said)) {
+                        LOG.warnf("%s: not moving %s: member %s holds the fencing Lease (until %s) and so believes"
+                                + " it is MASTER too; waiting for it to let go", pair, a.address(), h.holder(), h.until());
+                        said = note;
+                    }
+                }
+            }
+            TimeUnit.NANOSECONDS.sleep(FENCE_RETRY.toNanos());
+        }
+        return false;
     }
 
     private Duration roundPause(PairPlan.CloudAddress a) {

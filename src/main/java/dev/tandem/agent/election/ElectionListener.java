@@ -2,6 +2,7 @@ package dev.tandem.agent.election;
 
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.DecodeResult;
+import dev.tandem.vrrp.udp.UdpRejectReason;
 
 /**
  * What the election loop tells the rest of the agent: status reports, Events, metrics and logs. Called on the loop
@@ -23,6 +24,13 @@ public interface ElectionListener {
     }
 
     default void advertRejected(DecodeResult.RejectReason reason, String message) {
+    }
+
+    /**
+     * A datagram of the udp transport dropped before the election saw it: unauthenticated, forged, replayed, from a
+     * stranger or malformed. It changed nothing.
+     */
+    default void datagramRejected(UdpRejectReason reason, String message) {
     }
 
     /** An advert of another virtual router on the same link: normal on a shared segment, counted apart. */

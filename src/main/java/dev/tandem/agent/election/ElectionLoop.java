@@ -86,11 +86,21 @@ public final class ElectionLoop implements Runnable {
 
     public ElectionLoop(PairPlan plan, VrrpSocket socket, AddressInstaller installer, Announcer announcer,
                         ScheduledExecutorService scheduler, ElectionListener listener, CarrierProbe carrier) {
+        this(plan, socket, installer, announcer, scheduler, listener, carrier, IpAddress.parse(plan.selfAddress()));
+    }
+
+    /**
+     * @param primary the address the socket sends from, which breaks priority ties (RFC 5798 §6.4.3): the member's
+     *                address, or for IPv6 multicast the interface's link-local address
+     */
+    public ElectionLoop(PairPlan plan, VrrpSocket socket, AddressInstaller installer, Announcer announcer,
+                        ScheduledExecutorService scheduler, ElectionListener listener, CarrierProbe carrier,
+                        IpAddress primary) {
         this.carrier = carrier;
         this.plan = plan;
         this.socket = socket;
         this.listener = listener;
-        this.self = IpAddress.parse(plan.selfAddress());
+        this.self = primary;
         this.peers = plan.peers().stream().map(p -> IpAddress.parse(p.address())).toList();
         this.group = IpAddress.of(self.isV4() ? VrrpSocket.ipv4Group() : VrrpSocket.ipv6Group());
         this.installer = installer;
@@ -344,6 +354,18 @@ public final class ElectionLoop implements Runnable {
         announcements.start();
     }
 
+    /**
+     * A master that steps down for a better one sends one more advert with the priority it had, as keepalived's
+     * {@code vrrp_higher_prio_send_advert} does. After a partition heals, if this member heard the winner first, the
+     * winner may never have heard this member claim MASTER, and so would not announce again (see {@link #rivalHeard})
+     * while clients still point here. This advert makes sure it hears a rival and moves them back. Other members are
+     * unaffected: for a backup it is one more advert of a live router, for the winner a lower-priority master.
+     */
+    private void lastWords() {
+        RouterConfig c = router.config();
+        send(Advert.of(c.vrid(), router.effectivePriority(), c.advertIntervalCentis(), c.virtualAddresses()));
+    }
+
     private DecodeResult decode(int length) {
         return self.isV4() ? AdvertCodec.decodeIpv4Packet(buffer, 0, length) : decodeIpv6(length);
     }
@@ -365,6 +387,10 @@ public final class ElectionLoop implements Runnable {
                 case Action.SendAdvert s -> send(s.advert());
                 case Action.BecomeMaster m -> tellTakeover = becomeMaster(m, now);
                 case Action.Transition t -> {
+                    if (t instanceof Action.BecomeBackup b && b.from() == RouterState.MASTER
+                            && (b.reason() == Reason.HIGHER_PRIORITY_ADVERT || b.reason() == Reason.HIGHER_ADDRESS_ADVERT)) {
+                        lastWords();
+                    }
                     announcements.cancel();
                     // A leaving master keeps answering until its successor has announced itself (awaitSuccessor).
                     if (!(t instanceof Action.Stop && handOverUntilNanos != Long.MIN_VALUE)) {

@@ -2,6 +2,7 @@ package dev.tandem.agent.election;
 
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.DecodeResult;
+import dev.tandem.vrrp.udp.UdpRejectReason;
 
 import java.util.List;
 
@@ -31,6 +32,11 @@ public final class Listeners implements ElectionListener {
     @Override
     public void advertRejected(DecodeResult.RejectReason reason, String message) {
         all.forEach(l -> l.advertRejected(reason, message));
+    }
+
+    @Override
+    public void datagramRejected(UdpRejectReason reason, String message) {
+        all.forEach(l -> l.datagramRejected(reason, message));
     }
 
     @Override

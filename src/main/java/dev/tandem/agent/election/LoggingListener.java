@@ -2,12 +2,13 @@ package dev.tandem.agent.election;
 
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.DecodeResult;
+import dev.tandem.vrrp.udp.UdpRejectReason;
 import org.jboss.logging.Logger;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The agent's log: every transition and health change at INFO, problems at WARN, rejected adverts at most once per
+ * The agent's log: every transition and health change at INFO, problems at WARN, rejected adverts and dropped udp datagrams at most once per
  * ten seconds per pair (a forger or a misconfigured peer must not flood the log).
  */
 public final class LoggingListener implements ElectionListener {
@@ -37,6 +38,15 @@ public final class LoggingListener implements ElectionListener {
         long last = lastRejectLog.get();
         if (now - last >= REJECT_LOG_INTERVAL_NANOS && lastRejectLog.compareAndSet(last, now)) {
             LOG.warnf("%s: rejected an advert (%s): %s", pair, reason.label(), message);
+        }
+    }
+
+    @Override
+    public void datagramRejected(UdpRejectReason reason, String message) {
+        long now = System.nanoTime();
+        long last = lastRejectLog.get();
+        if (now - last >= REJECT_LOG_INTERVAL_NANOS && lastRejectLog.compareAndSet(last, now)) {
+            LOG.warnf("%s: dropped a udp transport datagram (%s): %s", pair, reason.label(), message);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tandem.agent.election;
 
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.DecodeResult;
+import dev.tandem.vrrp.udp.UdpRejectReason;
 import dev.tandem.vrrp.RouterState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -44,6 +45,7 @@ public final class MetricsListener implements ElectionListener {
     private final Map<String, Counter> announcements = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> checkPassing = new ConcurrentHashMap<>();
     private final Map<String, Timer> checkRuns = new ConcurrentHashMap<>();
+    private final Map<UdpRejectReason, Counter> dropped = new ConcurrentHashMap<>();
 
     public MetricsListener(MeterRegistry registry, String namespace, String pair) {
         this.registry = registry;
@@ -128,6 +130,14 @@ public final class MetricsListener implements ElectionListener {
     @Override
     public void advertRejected(DecodeResult.RejectReason reason, String message) {
         rejected.computeIfAbsent(reason, r -> Counter.builder("tandem.agent.adverts.rejected")
+                .description("packets on the VRRP socket that were not valid adverts, by reason")
+                .tag("pair", pair).tag("reason", r.label()).register(registry)).increment();
+    }
+
+    /** Counted with the rejected adverts, by the udp transport's reasons (bad_mac, replayed, unknown_key, ...). */
+    @Override
+    public void datagramRejected(UdpRejectReason reason, String message) {
+        dropped.computeIfAbsent(reason, r -> Counter.builder("tandem.agent.adverts.rejected")
                 .description("packets on the VRRP socket that were not valid adverts, by reason")
                 .tag("pair", pair).tag("reason", r.label()).register(registry)).increment();
     }

@@ -1,7 +1,9 @@
 package dev.tandem.agent.kubernetes;
 
 import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.StandaloneAgent;
 import dev.tandem.agent.election.AgentNode;
+import dev.tandem.agent.election.AuthKeySource;
 import dev.tandem.agent.election.ElectionListener;
 import org.jboss.logging.Logger;
 
@@ -12,15 +14,11 @@ public final class AgentNodeRunner implements ElectionRunner {
     private static final Logger LOG = Logger.getLogger("dev.tandem.agent");
 
     @Override
-    public Election open(PairPlan plan, ElectionListener listener) throws IOException {
-        AgentNode node = AgentNode.open(plan, listener);
+    public Election open(PairPlan plan, ElectionListener listener, AuthKeySource keys) throws IOException {
+        AgentNode node = AgentNode.open(plan, listener, keys);
         node.leftovers().forEach(a -> LOG.infof("%s: removed %s, left by a previous run of this agent", plan.pair(), a));
-        LOG.infof("%s: electing on %s as %s (priority %d, router id %d, adverts every %d0 ms, %s to %s), %d address(es)",
-                plan.pair(), node.loop().interfaceName(), plan.node(), plan.priority(), plan.virtualRouterId(),
-                plan.advertIntervalCentis(), plan.multicast() ? "multicast" : "unicast",
-                plan.multicast() ? "224.0.0.18" : String.join(", ",
-                        plan.peers().stream().map(p -> p.node() + " " + p.address()).toList()),
-                plan.addresses().size());
+        LOG.infof("%s: electing on %s as %s (%s), %d address(es)", plan.pair(), node.loop().interfaceName(),
+                plan.node(), StandaloneAgent.describe(plan), plan.addresses().size());
         AgentNode started = node.start();
         return new Election() {
             @Override

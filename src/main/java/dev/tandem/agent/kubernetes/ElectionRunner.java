@@ -1,6 +1,7 @@
 package dev.tandem.agent.kubernetes;
 
 import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.election.AuthKeySource;
 import dev.tandem.agent.election.ElectionListener;
 
 import java.io.IOException;
@@ -13,9 +14,10 @@ import java.io.IOException;
 @FunctionalInterface
 public interface ElectionRunner {
     /**
-     * @throws IOException naming the interface, socket or address that could not be opened
+     * @param keys the udp transport's keys; {@link AuthKeySource#NONE} for the vrrp transport
+     * @throws IOException naming the interface, socket, address or key that could not be opened
      */
-    Election open(PairPlan plan, ElectionListener listener) throws IOException;
+    Election open(PairPlan plan, ElectionListener listener, AuthKeySource keys) throws IOException;
 
     /** A running election. */
     @FunctionalInterface

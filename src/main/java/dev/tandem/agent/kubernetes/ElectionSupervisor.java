@@ -1,10 +1,10 @@
 package dev.tandem.agent.kubernetes;
 
 import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.election.AuthKeySource;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.api.v1alpha1.FailoverPair;
 import dev.tandem.api.v1alpha1.FloatingIp;
-import dev.tandem.api.v1alpha1.TransportSpec;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -46,19 +46,23 @@ final class ElectionSupervisor implements AutoCloseable {
     private final MemberReport report;
     private final AgentTimings timings;
     private final java.util.function.Consumer<PairPlan> planned;
+    private final java.util.function.Function<PairPlan, AuthKeySource> keysFor;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean queued = new AtomicBoolean();
     // Touched on the supervisor's thread only.
     private PairPlan plan;
     private ElectionRunner.Election running;
+    private AuthKeySource runningKeys;
     private String lastNote;
     private ScheduledFuture<?> openRetry;
 
     ElectionSupervisor(String namespace, String pairName, String node, Supplier<Optional<FailoverPair>> pair,
                        Supplier<List<FloatingIp>> floatingIps, Supplier<Boolean> synced, ElectionRunner runner,
                        ElectionListener listener, MemberReport report, AgentTimings timings,
-                       java.util.function.Consumer<PairPlan> planned) {
+                       java.util.function.Consumer<PairPlan> planned,
+                       java.util.function.Function<PairPlan, AuthKeySource> keysFor) {
         this.planned = planned;
+        this.keysFor = keysFor;
         this.namespace = namespace;
         this.pairName = pairName;
         this.node = node;
@@ -116,12 +120,6 @@ final class ElectionSupervisor implements AutoCloseable {
                     ? "; the election keeps its last configuration" : "; waiting for the next change"));
             return;
         }
-        if (next.transport() == TransportSpec.Type.udp) {
-            // Never fall back to unauthenticated VRRP for a pair that asked for authenticated adverts.
-            note(ref + " uses transport udp, which this build's agent does not have yet (vrrp only)" + (running != null
-                    ? "; the election keeps its last configuration" : "; not electing"));
-            return;
-        }
         if (running != null) {
             List<String> changed = PlanDifferences.between(plan, next);
             if (changed.isEmpty()) {
@@ -141,12 +139,15 @@ final class ElectionSupervisor implements AutoCloseable {
             stopElection();
         }
         report.electionStarting(next);
+        AuthKeySource keys = next.udp() == null ? AuthKeySource.NONE : keysFor.apply(next);
         try {
-            running = runner.open(next, listener);
+            running = runner.open(next, listener, keys);
+            runningKeys = keys;
             plan = next;
             planned.accept(next);
             lastNote = null;
         } catch (Exception e) {
+            closeKeys(keys);
             note("cannot start the election of " + ref + ": " + StatusReporter.describe(e) + "; trying again every "
                     + timings.openRetry().toMillis() + " ms");
             if (openRetry == null || openRetry.isDone()) {
@@ -177,6 +178,18 @@ final class ElectionSupervisor implements AutoCloseable {
             running = null;
             plan = null;
             planned.accept(null);
+        }
+        closeKeys(runningKeys);
+        runningKeys = null;
+    }
+
+    private static void closeKeys(AuthKeySource keys) {
+        if (keys instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debugf("closing the key watch failed: %s", e);
+            }
         }
     }
 

@@ -77,7 +77,7 @@ public final class KubernetesAgent implements AutoCloseable {
         all.addAll(listeners);
         all.add(report);
         CloudMetrics cloudMetrics = meters == null ? null : new CloudMetrics(meters, pairName);
-        this.cloudEnvironment = new KubernetesCloud(client, namespace, node, this::pair,
+        this.cloudEnvironment = new KubernetesCloud(client, namespace, pairName, node, this::pair,
                 cloudMetrics == null ? CallObserver.NONE : cloudMetrics);
         List<CloudMover.Progress> progress = new ArrayList<>();
         progress.add(new CloudMover.Progress() {
@@ -103,7 +103,8 @@ public final class KubernetesAgent implements AutoCloseable {
         all.add(cloud);
         this.supervisor = new ElectionSupervisor(namespace, pairName, node, this::pair, this::floatingIps,
                 this::synced, runner, new Listeners(all), report, timings,
-                plan -> cloud.plan(plan == null ? List.of() : plan.cloudAddresses()));
+                plan -> cloud.plan(plan == null ? List.of() : plan.cloudAddresses()),
+                plan -> new SecretAuthKeys(client, namespace, plan.udp()));
     }
 
     /** Starts watching and reporting; the election starts as soon as the resources give this node a plan. */

@@ -2,6 +2,8 @@ package dev.tandem.agent.kubernetes;
 
 import dev.tandem.agent.PairPlan;
 import dev.tandem.agent.cloud.CloudMover;
+import dev.tandem.agent.cloud.FenceDecision;
+import dev.tandem.api.v1alpha1.FailoverPairSpec;
 import dev.tandem.agent.cloud.ProviderCache;
 import dev.tandem.api.v1alpha1.FailoverPair;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
@@ -30,13 +32,16 @@ final class KubernetesCloud implements CloudMover.Environment, AutoCloseable {
     private final String node;
     private final Supplier<Optional<FailoverPair>> pair;
     private final ProviderCache providers;
+    private final LeaseFence fence;
 
-    KubernetesCloud(KubernetesClient client, String namespace, String node, Supplier<Optional<FailoverPair>> pair,
+    KubernetesCloud(KubernetesClient client, String namespace, String pairName, String node,
+                    Supplier<Optional<FailoverPair>> pair,
                     CallObserver observer) {
         this.namespace = namespace;
         this.node = node;
         this.pair = pair;
         this.providers = new ProviderCache(a -> read(client, a), observer);
+        this.fence = new LeaseFence(client, namespace, pairName, node);
     }
 
     private Credentials read(KubernetesClient client, PairPlan.CloudAddress a) throws ProviderException {
@@ -90,8 +95,22 @@ final class KubernetesCloud implements CloudMover.Environment, AutoCloseable {
         providers.invalidate(address);
     }
 
+    /** With {@code spec.fencing: lease}, the pair's Lease decides; otherwise every MASTER may move. */
+    @Override
+    public FenceDecision confirmLeader() throws InterruptedException {
+        boolean lease = pair.get().map(p -> p.getSpec() != null && p.getSpec().fencing == FailoverPairSpec.Fencing.lease)
+                .orElse(false);
+        return lease ? fence.confirm() : FenceDecision.ALLOWED;
+    }
+
+    @Override
+    public void resign() {
+        fence.release();
+    }
+
     @Override
     public void close() {
+        fence.close();
         providers.close();
     }
 }

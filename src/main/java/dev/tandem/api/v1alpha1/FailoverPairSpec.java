@@ -66,6 +66,17 @@ public class FailoverPairSpec {
     @JsonPropertyDescription("How the members talk to each other. Default: VRRPv3 unicast between the members.")
     public TransportSpec transport;
 
+    public enum Fencing { none, lease }
+
+    @Default("none")
+    @JsonPropertyDescription("A tie-breaker for cloud FloatingIps. none: the member that wins the election moves them."
+            + " lease: before moving one, the new master also takes the pair's coordination Lease tandem-<pair>-fence"
+            + " (10 s, renewed while MASTER, released on stepping down); while another member holds it, nothing is"
+            + " moved, so two members that both believe they are MASTER never pull an address back and forth. When the"
+            + " API server cannot be reached the election alone decides. Costs up to 10 s more when a master dies"
+            + " without releasing the Lease. Layer-2 FloatingIps are not affected.")
+    public Fencing fencing;
+
     @Size(max = 16)
     @ValidationRule(value = "self.all(c, self.exists_one(d, d.name == c.name))", message = "health check names must be unique")
     @JsonPropertyDescription("Checks that lower a member's priority, or put it in FAULT, while they fail.")

@@ -23,4 +23,23 @@ public final class Tandem {
 
     private Tandem() {
     }
+
+    /**
+     * The coordination Lease a pair's agents take before moving a cloud FloatingIp when {@code spec.fencing} is
+     * {@code lease}: {@code tandem-<pair>-fence}, shortened with a hash of the pair's name beyond 253 characters.
+     */
+    public static String fenceLeaseName(String pairName) {
+        String full = "tandem-" + pairName + "-fence";
+        if (full.length() <= 253) {
+            return full;
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(pairName.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String head = pairName.substring(0, 200).replaceAll("[-.]+$", "");
+            return "tandem-" + head + "-" + java.util.HexFormat.of().formatHex(d, 0, 4) + "-fence";
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
 }

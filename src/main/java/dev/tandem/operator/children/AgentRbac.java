@@ -1,6 +1,7 @@
 package dev.tandem.operator.children;
 
 import dev.tandem.api.v1alpha1.FailoverPair;
+import dev.tandem.api.v1alpha1.FailoverPairSpec;
 import dev.tandem.api.v1alpha1.Tandem;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -18,7 +19,8 @@ import java.util.SortedSet;
 /**
  * The identity of a pair's election agents and the least it may do: read its own pair and the FloatingIps of its
  * namespace, write its own entry of the pair's status, read the Secrets the pair and its FloatingIps name, and record
- * Events. It reads no Node: the operator resolves member addresses into the pair's status.
+ * Events, and with {@code spec.fencing: lease} use the pair's fencing Lease. It reads no Node: the operator resolves
+ * member addresses into the pair's status.
  */
 public final class AgentRbac {
     private AgentRbac() {
@@ -44,6 +46,12 @@ public final class AgentRbac {
         rules.add(rule(Tandem.GROUP, "floatingips", List.of(), "get", "list", "watch"));
         if (!secretNames.isEmpty()) {
             rules.add(rule("", "secrets", List.copyOf(secretNames), "get", "watch", "list"));
+        }
+        if (pair.getSpec() != null && pair.getSpec().fencing == FailoverPairSpec.Fencing.lease) {
+            // spec.fencing: lease. create cannot be limited to a name (the name is in the body), get and update can.
+            String lease = Tandem.fenceLeaseName(pairName);
+            rules.add(rule("coordination.k8s.io", "leases", List.of(lease), "get", "update"));
+            rules.add(rule("coordination.k8s.io", "leases", List.of(), "create"));
         }
         rules.add(rule("", "events", List.of(), "create", "patch"));
         rules.add(rule("events.k8s.io", "events", List.of(), "create", "patch"));

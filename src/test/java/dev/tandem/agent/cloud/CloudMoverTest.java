@@ -46,6 +46,9 @@ class CloudMoverTest {
     final Recorder progress = new Recorder();
     final AtomicInteger invalidated = new AtomicInteger();
     volatile String token = TOKEN;
+    volatile FenceDecision fence = FenceDecision.ALLOWED;
+    final AtomicInteger fenceAsked = new AtomicInteger();
+    final AtomicInteger resigned = new AtomicInteger();
     CloudMover mover;
 
     CloudMoverTest() {
@@ -154,9 +157,46 @@ class CloudMoverTest {
         assertThat(progress.confirmed).isEmpty();
     }
 
+    @Test
+    void whileAnotherMemberHoldsTheFencingLeaseNothingMovesAndSteppingDownResigns() throws Exception {
+        fence = new FenceDecision.Held("lb-1", java.time.Instant.now().plusSeconds(10));
+        start(address());
+        mover.transition(master(), 40);
+        Thread.sleep(1_500);
+        assertThat(sim.mutatingRequests()).as("lb-1 holds the Lease: it believes it is MASTER too").isEmpty();
+        assertThat(fenceAsked.get()).isGreaterThanOrEqualTo(2);
+
+        fence = FenceDecision.ALLOWED; // lb-1 let go, or its Lease ran out
+        await().atMost(Duration.ofSeconds(10)).until(() -> !progress.confirmed.isEmpty());
+        assertThat(sim.holderOf(ADDRESS)).contains(102L);
+
+        mover.transition(new Action.BecomeBackup(RouterState.MASTER, Reason.HIGHER_PRIORITY_ADVERT), -1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> resigned.get() == 1);
+    }
+
+    @Test
+    void anUnreachableFenceDoesNotHoldTheMoveBack() {
+        fence = new FenceDecision.Unreachable("the API server did not answer within 2000 ms");
+        start(address());
+        mover.transition(master(), 40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !progress.confirmed.isEmpty());
+        assertThat(sim.holderOf(ADDRESS)).contains(102L);
+    }
+
     private void start(PairPlan.CloudAddress a) {
         CloudMetrics metrics = new CloudMetrics(meters, "web");
         CloudMover.Environment env = new CloudMover.Environment() {
+            @Override
+            public FenceDecision confirmLeader() {
+                fenceAsked.incrementAndGet();
+                return fence;
+            }
+
+            @Override
+            public void resign() {
+                resigned.incrementAndGet();
+            }
+
             @Override
             public FloatingIpProvider provider(PairPlan.CloudAddress address) {
                 Credentials c = new Credentials("Secret default/do-token", Map.of("token", token));

@@ -1,6 +1,7 @@
 package dev.tandem.agent.kubernetes;
 
 import dev.tandem.agent.PairPlan;
+import dev.tandem.agent.election.AuthKeySource;
 import dev.tandem.agent.election.ElectionListener;
 import dev.tandem.vrrp.Action;
 import dev.tandem.vrrp.Reason;
@@ -17,8 +18,8 @@ final class FakeElections implements ElectionRunner {
     final List<Fake> opened = new CopyOnWriteArrayList<>();
 
     @Override
-    public Election open(PairPlan plan, ElectionListener listener) {
-        Fake f = new Fake(plan, listener);
+    public Election open(PairPlan plan, ElectionListener listener, AuthKeySource keys) {
+        Fake f = new Fake(plan, listener, keys);
         opened.add(f);
         f.become(new Action.BecomeBackup(RouterState.INITIALIZE, Reason.STARTUP), -1);
         return f;
@@ -31,12 +32,14 @@ final class FakeElections implements ElectionRunner {
     static final class Fake implements Election {
         final PairPlan plan;
         final ElectionListener listener;
+        final AuthKeySource keys;
         volatile RouterState state = RouterState.INITIALIZE;
         volatile boolean closed;
 
-        Fake(PairPlan plan, ElectionListener listener) {
+        Fake(PairPlan plan, ElectionListener listener, AuthKeySource keys) {
             this.plan = plan;
             this.listener = listener;
+            this.keys = keys;
         }
 
         void become(Action.Transition t, long takeoverMillis) {

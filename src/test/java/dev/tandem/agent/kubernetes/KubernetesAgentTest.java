@@ -10,6 +10,10 @@ import dev.tandem.api.v1alpha1.HealthCheckSpec;
 import dev.tandem.api.v1alpha1.MemberStatus;
 import dev.tandem.api.v1alpha1.TransportSpec;
 import dev.tandem.vrrp.Action;
+import dev.tandem.vrrp.udp.AuthKey;
+import dev.tandem.vrrp.udp.Keyring;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.util.Base64;
 import dev.tandem.vrrp.Reason;
 import dev.tandem.vrrp.RouterState;
 import io.fabric8.kubernetes.api.model.Event;
@@ -370,15 +374,39 @@ class KubernetesAgentTest {
     }
 
     @Test
-    void aPairOnTheUdpTransportIsNotElectedOverUnauthenticatedVrrp() {
+    void aPairOnTheUdpTransportWaitsForItsKeySecretThenElectsWithItsKeysAndFollowsARotation() throws Exception {
         FailoverPair pair = TestResources.pair(ns, "web", "lb-1", "lb-2");
         pair.getSpec().transport = new TransportSpec();
         pair.getSpec().transport.type = TransportSpec.Type.udp;
         client.resource(pair).create();
         ClusterFixtures.resolve(client, ns, "web", 42, ADDRESSES);
         KubernetesAgent agent = startAgent("lb-1");
+        // No status.authSecretName yet: never fall back to unauthenticated VRRP.
         await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(3)).until(() -> elections.opened.isEmpty());
         assertThat(agent.plan()).isEmpty();
+
+        String key = "k".repeat(32);
+        client.resource(new SecretBuilder().withNewMetadata().withName("tandem-web-auth").withNamespace(ns).endMetadata()
+                .withData(Map.of("key", Base64.getEncoder().encodeToString(key.getBytes()))).build()).create();
+        client.resources(FailoverPair.class).inNamespace(ns).withName("web").subresource("status")
+                .patch(PatchContext.of(PatchType.JSON),
+                        "[{\"op\":\"add\",\"path\":\"/status/authSecretName\",\"value\":\"tandem-web-auth\"}]");
+        awaitOpened(1);
+        FakeElections.Fake election = elections.last();
+        assertThat(election.plan.udp()).isEqualTo(new PairPlan.Udp(5798, "tandem-web-auth", "key"));
+        assertThat(election.keys.load()).isEqualTo(Keyring.of(AuthKey.of(key.getBytes(), "k")));
+        assertThat(election.keys.describe()).isEqualTo("Secret " + ns + "/tandem-web-auth, keys key and previousKey");
+
+        // A rotation: the new key in key, the old one in previousKey. The running election sees it, no restart.
+        String next = "n".repeat(40);
+        client.secrets().inNamespace(ns).withName("tandem-web-auth").edit(s -> {
+            s.setData(Map.of("key", Base64.getEncoder().encodeToString(next.getBytes()),
+                    "previousKey", Base64.getEncoder().encodeToString(key.getBytes())));
+            return s;
+        });
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(election.keys.load())
+                .isEqualTo(new Keyring(AuthKey.of(next.getBytes(), "n"), AuthKey.of(key.getBytes(), "k"))));
+        assertThat(elections.opened).hasSize(1);
     }
 
     @Test
