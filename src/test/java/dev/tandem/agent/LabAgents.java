@@ -103,10 +103,17 @@ final class LabAgents implements AutoCloseable {
         return c == null ? 0 : c.count();
     }
 
+    /**
+     * Waits until the node is in {@code state} and its listeners have heard of it (they hear of a takeover just after
+     * its first advert is out, a moment after the loop's state changed), so that transitions() ends with it.
+     */
     void awaitState(AgentNode n, RouterState state) {
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
-                .untilAsserted(() -> assertThat(n.loop().state()).as("%s, events %s", n.plan().node(), events)
-                        .isEqualTo(state));
+                .untilAsserted(() -> {
+                    assertThat(n.loop().state()).as("%s, events %s", n.plan().node(), events).isEqualTo(state);
+                    assertThat(transitions(n.plan().node())).as("%s's recorded transitions", n.plan().node())
+                            .last().asString().startsWith(state + ":");
+                });
     }
 
     @Override

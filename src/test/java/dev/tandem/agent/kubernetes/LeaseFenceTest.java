@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The fencing Lease of spec.fencing: lease against the Fabric8 mock API server in CRUD mode. */
-@EnableKubernetesMockClient(crud = true)
+@EnableKubernetesMockClient(crud = true, https = false) // no self-signed certificate: no BouncyCastle here
 class LeaseFenceTest {
     static final String NS = "default";
     KubernetesClient client;
