@@ -6,19 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the host tools the lab is built with (ip, bridge) and says what failed in words. */
-final class Shell {
+/**
+ * Runs the host tools the lab is built with (ip, bridge) and says what failed in words; the namespace tests run theirs
+ * through it too.
+ */
+public final class Shell {
     private Shell() {
     }
 
-    record Result(int exit, String output) {
-        boolean ok() {
+    public record Result(int exit, String output) {
+        public boolean ok() {
             return exit == 0;
         }
     }
 
     /** Runs a command to its end (at most 30 s); the output is stdout and stderr together. */
-    static Result run(List<String> command) {
+    public static Result run(List<String> command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

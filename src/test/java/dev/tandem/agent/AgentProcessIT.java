@@ -146,7 +146,7 @@ class AgentProcessIT {
     String get(String node, String logName, String path) {
         Matcher m = LISTENING.matcher(log(logName));
         assertThat(m.find()).as("%s names its HTTP port", logName).isTrue();
-        LabNet.Result r = LabNet.exec(List.of("ip", "netns", "exec", lab.ns(node), "curl", "-sf",
+        dev.tandem.lab.Shell.Result r = LabNet.exec(List.of("ip", "netns", "exec", lab.ns(node), "curl", "-sf",
                 "http://127.0.0.1:" + m.group(1) + path));
         assertThat(r.exit()).as("curl %s on %s: %s", path, node, r.output()).isZero();
         return r.output();

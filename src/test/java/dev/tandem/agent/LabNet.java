@@ -1,7 +1,8 @@
 package dev.tandem.agent;
 
+import dev.tandem.lab.Shell;
+
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,7 +111,7 @@ final class LabNet implements AutoCloseable {
     void isolate(String node, boolean isolated) {
         List<String> command = List.of("bridge", "-n", ns("sw"), "link", "set", "dev", port(node), "isolated",
                 isolated ? "on" : "off");
-        Result r = exec(command);
+        Shell.Result r = exec(command);
         if (r.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
         }
@@ -156,7 +157,7 @@ final class LabNet implements AutoCloseable {
     private void tc(String... args) {
         List<String> command = new ArrayList<>(List.of("tc"));
         command.addAll(List.of(args));
-        Result r = exec(command);
+        Shell.Result r = exec(command);
         if (r.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
         }
@@ -234,7 +235,7 @@ final class LabNet implements AutoCloseable {
         String flag = deaf ? "off" : "on";
         List<String> command = List.of("bridge", "-n", ns("sw"), "link", "set", "dev", port(node), "learning", flag,
                 "flood", flag);
-        Result r = exec(command);
+        Shell.Result r = exec(command);
         if (r.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
         }
@@ -295,36 +296,21 @@ final class LabNet implements AutoCloseable {
     String ip(String... args) {
         List<String> command = new ArrayList<>(List.of("ip"));
         command.addAll(List.of(args));
-        Result r = exec(command);
+        Shell.Result r = exec(command);
         if (r.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
         }
         return r.output();
     }
 
-    record Result(int exit, String output) {
-    }
-
-    static Result exec(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out + " (timed out)");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Result(-1, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        }
+    /** Runs a host tool to its end (at most 30 s), stdout and stderr together. */
+    static Shell.Result exec(List<String> command) {
+        return Shell.run(command);
     }
 
     /** Why keepalived cannot be run here as a peer, or null when it can. */
     static String keepalivedUnavailableReason() {
-        Result r = exec(List.of("keepalived", "--version"));
+        Shell.Result r = exec(List.of("keepalived", "--version"));
         if (r.exit() != 0 && !r.output().contains("Keepalived")) {
             return "keepalived is not installed (`keepalived --version`: " + r.output().strip() + ")";
         }

@@ -38,7 +38,7 @@ class BondApplyInNamespacesTest {
         UplinkLab.assumeAvailable(getClass().getSimpleName());
         String probe = "tdb" + id + "probe";
         UplinkLab.exec(List.of("ip", "netns", "add", probe));
-        UplinkLab.Result bond = UplinkLab.exec(List.of("ip", "-n", probe, "link", "add", "tbond", "type", "bond"));
+        dev.tandem.lab.Shell.Result bond = UplinkLab.exec(List.of("ip", "-n", probe, "link", "add", "tbond", "type", "bond"));
         UplinkLab.exec(List.of("ip", "netns", "del", probe));
         String why = "this kernel has no bonding driver (`ip link add tbond type bond`: " + bond.output().strip()
                 + "); the bond's netlink requests are checked byte for byte in LinkMessagesTest instead";
@@ -82,7 +82,7 @@ class BondApplyInNamespacesTest {
     }
 
     static String exec(String... command) {
-        UplinkLab.Result r = UplinkLab.exec(List.of(command));
+        dev.tandem.lab.Shell.Result r = UplinkLab.exec(List.of(command));
         if (r.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + r.output());
         }

@@ -1,5 +1,7 @@
 package dev.tandem.agent.hostbond;
 
+import dev.tandem.lab.Shell;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -173,35 +175,20 @@ final class UplinkLab implements AutoCloseable {
     String ip(String... args) {
         List<String> command = new ArrayList<>(List.of("ip"));
         command.addAll(List.of(args));
-        Result r = exec(command);
+        Shell.Result r = exec(command);
         if (r.exit() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed (" + r.exit() + "): " + r.output());
         }
         return r.output();
     }
 
-    Result exec(String... command) {
+    Shell.Result exec(String... command) {
         return exec(List.of(command));
     }
 
-    record Result(int exit, String output) {
-    }
-
-    static Result exec(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, out + " (timed out)");
-            }
-            return new Result(p.exitValue(), out);
-        } catch (IOException e) {
-            return new Result(-1, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
-        }
+    /** Runs a host tool to its end (at most 30 s), stdout and stderr together. */
+    static Shell.Result exec(List<String> command) {
+        return Shell.run(command);
     }
 
     @Override
