@@ -8,7 +8,6 @@ import dev.tandem.vrrp.DecodeResult;
 import dev.tandem.vrrp.Reason;
 import dev.tandem.vrrp.RouterState;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,14 +50,7 @@ class KeepalivedInteropTest {
 
     @BeforeAll
     static void needsNamespacesAndKeepalived() {
-        String why = LabNet.unavailableReason();
-        if (why == null) {
-            why = LabNet.keepalivedUnavailableReason();
-        }
-        if (why != null) {
-            System.out.println("KeepalivedInteropTest skipped: " + why);
-        }
-        Assumptions.assumeTrue(why == null, "KeepalivedInteropTest skipped: " + why);
+        LabNet.assumeKeepalivedAvailable("KeepalivedInteropTest");
     }
 
     @AfterEach
@@ -204,9 +196,14 @@ class KeepalivedInteropTest {
         return state;
     }
 
+    /** Waits until tandem is in {@code state} and its listener has recorded it (just after the loop changed it). */
     void awaitTandem(AgentNode n, RouterState state) {
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                .untilAsserted(() -> assertThat(n.loop().state()).as("tandem on lb1, events %s", events).isEqualTo(state));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).untilAsserted(() -> {
+            assertThat(n.loop().state()).as("tandem on lb1, events %s", events).isEqualTo(state);
+            // transition records are STATE:REASON; the others start problem:, rejected:, foreign:
+            assertThat(events.stream().filter(e -> e.contains(":") && Character.isUpperCase(e.charAt(0))).toList())
+                    .as("recorded transitions").last().asString().startsWith(state + ":");
+        });
     }
 
     void awaitKeepalived(String logName, String state) {

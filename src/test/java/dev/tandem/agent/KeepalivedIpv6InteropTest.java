@@ -4,7 +4,6 @@ import dev.tandem.agent.election.AgentNode;
 import dev.tandem.vrrp.Reason;
 import dev.tandem.vrrp.RouterState;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,14 +37,7 @@ class KeepalivedIpv6InteropTest {
 
     @BeforeAll
     static void needsNamespacesAndKeepalived() {
-        String why = LabNet.unavailableReason();
-        if (why == null) {
-            why = LabNet.keepalivedUnavailableReason();
-        }
-        if (why != null) {
-            System.out.println("KeepalivedIpv6InteropTest skipped: " + why);
-        }
-        Assumptions.assumeTrue(why == null, "KeepalivedIpv6InteropTest skipped: " + why);
+        LabNet.assumeKeepalivedAvailable("KeepalivedIpv6InteropTest");
     }
 
     @AfterEach

@@ -52,6 +52,18 @@ final class LabNet implements AutoCloseable {
         org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
     }
 
+    /** Skips the calling test class unless both the lab and keepalived can run here, and says why in the output. */
+    static void assumeKeepalivedAvailable(String testClass) {
+        String why = unavailableReason();
+        if (why == null) {
+            why = keepalivedUnavailableReason();
+        }
+        if (why != null) {
+            System.out.println(testClass + " skipped: " + why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, testClass + " skipped: " + why);
+    }
+
     /** Creates the switch and the nodes; node i gets the address subnet.(i+1). */
     static LabNet create(int subnetIndex, String... nodeNames) {
         LabNet lab = new LabNet(subnetIndex);
