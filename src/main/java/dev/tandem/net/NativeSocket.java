@@ -28,6 +28,7 @@ final class NativeSocket implements Closeable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment pollFds = arena.allocate(16); // struct pollfd[2] { int fd; short events, revents; }
     private final MemorySegment wakeCounter = arena.allocate(8, 8);
+    private final MemorySegment pollTimeout = arena.allocate(16, 8); // struct timespec
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final java.util.concurrent.locks.ReentrantLock receiveLock = new java.util.concurrent.locks.ReentrantLock();
     private volatile boolean closed;
@@ -110,10 +111,9 @@ final class NativeSocket implements Closeable {
     boolean awaitReadable(long deadlineNanos) throws ErrnoException, AsynchronousCloseException {
         while (true) {
             long remaining = deadlineNanos - System.nanoTime();
-            int millis = remaining <= 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, (remaining + 999_999) / 1_000_000);
             pollFds.set(JAVA_SHORT, 6, (short) 0);
             pollFds.set(JAVA_SHORT, 14, (short) 0);
-            int ready = Libc.poll(pollFds, 2, millis);
+            int ready = Libc.ppoll(pollFds, 2, pollTimeout, Math.max(0, remaining));
             if (closed) {
                 throw new AsynchronousCloseException();
             }
@@ -122,7 +122,7 @@ final class NativeSocket implements Closeable {
                 if (errno == ErrnoException.EINTR) {
                     continue;
                 }
-                throw new ErrnoException("poll", subject, errno);
+                throw new ErrnoException("ppoll", subject, errno);
             }
             if (ready > 0 && pollFds.get(JAVA_SHORT, 6) != 0) {
                 return true;

@@ -117,6 +117,25 @@ class Ipv4VrrpSocketTest {
         }
     }
 
+    /**
+     * The wait is a ppoll(2) with a timespec: a timeout of whole seconds and nanoseconds must be split into tv_sec
+     * and tv_nsec (the kernel refuses tv_nsec of a second or more with EINVAL), and a sub-millisecond timeout must
+     * not end early (poll(2) could not express one).
+     */
+    @Test
+    void waitsForTimeoutsOfSecondsAndOfMicroseconds() throws Exception {
+        try (VrrpSocket receiver = b.call(() -> VrrpSocket.openIpv4("vb", true))) {
+            long start = System.nanoTime();
+            assertThat(receiver.receive(new byte[100], Duration.ofMillis(1_150))).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(1_150));
+            for (int i = 0; i < 20; i++) {
+                start = System.nanoTime();
+                assertThat(receiver.receive(new byte[100], Duration.ofNanos(300_000))).isEqualTo(-1);
+                assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(300_000L);
+            }
+        }
+    }
+
     @Test
     void closeWakesABlockedReceiveAndLaterCallsFail() throws Exception {
         VrrpSocket receiver = b.call(() -> VrrpSocket.openIpv4("vb", true));
