@@ -8,6 +8,12 @@ import dev.tandem.agent.kubernetes.AgentTimings;
 import dev.tandem.agent.kubernetes.ClusterFixtures;
 import dev.tandem.provider.digitalocean.DigitalOceanSimulator;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import dev.tandem.api.v1alpha1.FailoverPairSpec;
+import dev.tandem.api.v1alpha1.SecretKeyRef;
+import dev.tandem.api.v1alpha1.Tandem;
+import dev.tandem.api.v1alpha1.TransportSpec;
+import dev.tandem.api.v1alpha1.UdpTransportSpec;
 import dev.tandem.agent.kubernetes.ElectionRunner;
 import dev.tandem.agent.kubernetes.KubernetesAgent;
 import dev.tandem.api.v1alpha1.FailoverPair;
@@ -26,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.Random;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +190,117 @@ class KubernetesModeInNamespacesTest {
             await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
                     .until(() -> sim.holderOf(reserved).orElse(0L) == 101L);
             awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP && m.holds.isEmpty());
+        }
+    }
+
+    /**
+     * The udp transport as a cluster runs it: the key comes from the Secret the operator made, read through the API
+     * server; the members elect and fail over over authenticated datagrams, and protocol 112 is not needed at all (it
+     * is dropped between the nodes here).
+     */
+    @Test
+    void theUdpTransportElectsAndFailsOverWithTheKeyFromItsSecret() {
+        lab = LabNet.create(93, "lb1", "lb2");
+        String vip = lab.subnet + "100";
+        ClusterFixtures.installCrds(client);
+        ns = ClusterFixtures.namespace(client);
+        byte[] key = new byte[32];
+        new Random(93).nextBytes(key);
+        client.resource(new SecretBuilder().withNewMetadata().withName("tandem-web-auth").withNamespace(ns).endMetadata()
+                .addToData("key", Base64.getEncoder().encodeToString(key)).build()).create();
+        FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
+        pair.getSpec().interfaceName = "eth0";
+        pair.getSpec().advertInterval = "50ms";
+        pair.getSpec().transport = new TransportSpec();
+        pair.getSpec().transport.type = TransportSpec.Type.udp;
+        pair.getSpec().transport.udp = new UdpTransportSpec();
+        pair.getSpec().transport.udp.authSecretRef = new SecretKeyRef("tandem-web-auth", null);
+        client.resource(pair).create();
+        client.resource(TestResources.layer2(ns, "web-vip", vip, "web")).create();
+        lab.dropIpProtocol("lb1", 112);
+        lab.dropIpProtocol("lb2", 112);
+
+        agent("lb1");
+        agent("lb2");
+        ClusterFixtures.resolve(client, ns, "web", 93, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
+
+        assertThat(awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER).holds).containsExactly("web-vip");
+        assertThat(awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP).holds)
+                .as("lb2 hears lb1's authenticated adverts, or it would have taken over as well").isEmpty();
+        assertThat(lab.addresses("lb2")).doesNotContain(vip);
+
+        lab.cut("lb1");
+        MemberStatus taken = awaitMember("lb2", m -> m.state == MemberStatus.State.MASTER);
+        assertThat(taken.reason).isEqualTo("MasterDown");
+        assertThat(lab.addresses("lb2")).contains(vip + "/32");
+        lab.heal("lb1");
+        awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER);
+        awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP && m.holds.isEmpty());
+    }
+
+    String fenceHolder() {
+        Lease lease = client.resources(Lease.class).inNamespace(ns).withName(Tandem.fenceLeaseName("web")).get();
+        return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+    }
+
+    /**
+     * {@code spec.fencing: lease} end to end: members partitioned from each other both become MASTER, but only the one
+     * holding the pair's Lease moves the cloud address, so the provider is never asked to move it back and forth;
+     * when the holder really fails (its link is cut) it lets go of the Lease and the other member moves the address.
+     */
+    @Test
+    void withLeaseFencingOnlyTheLeaseHolderMovesTheCloudAddressDuringAPartition() throws Exception {
+        lab = LabNet.create(94, "lb1", "lb2");
+        String reserved = "203.0.113.31";
+        try (DigitalOceanSimulator sim = new DigitalOceanSimulator("dop_v1_fence-t0ken", Clock.systemUTC())) {
+            sim.droplet(101, "lb1").droplet(102, "lb2").reservedIp(reserved, null);
+            sim.actionDuration(Duration.ofMillis(200));
+            ClusterFixtures.installCrds(client);
+            ns = ClusterFixtures.namespace(client);
+            client.resource(new SecretBuilder().withNewMetadata().withName("do-token").withNamespace(ns).endMetadata()
+                    .addToStringData("token", "dop_v1_fence-t0ken").build()).create();
+            FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
+            pair.getSpec().interfaceName = "eth0";
+            pair.getSpec().advertInterval = "50ms";
+            pair.getSpec().fencing = FailoverPairSpec.Fencing.lease;
+            client.resource(pair).create();
+            FloatingIp fip = TestResources.digitalocean(ns, "web-do", reserved, "web", "do-token");
+            fip.getSpec().provider.digitalocean.apiUrl = sim.url();
+            client.resource(fip).create();
+
+            agent("lb1");
+            agent("lb2");
+            ClusterFixtures.resolve(client, ns, "web", 94, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
+            ClusterFixtures.providerIds(client, ns, "web", Map.of("lb1", "digitalocean://101", "lb2", "digitalocean://102"));
+
+            awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER && m.holds.contains("web-do"));
+            assertThat(sim.holderOf(reserved)).contains(101L);
+            assertThat(fenceHolder()).isEqualTo("lb1");
+            awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP);
+
+            // The members stop hearing each other; both still reach the API server and the provider.
+            lab.isolate("lb1", true);
+            lab.isolate("lb2", true);
+            awaitMember("lb2", m -> m.state == MemberStatus.State.MASTER);
+            assertThat(ClusterFixtures.member(client, ns, "web", "lb1").state).isEqualTo(MemberStatus.State.MASTER);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> sim.holderOf(reserved).orElse(0L) == 101L && "lb1".equals(fenceHolder()));
+            assertThat(sim.mutatingRequests()).as("only lb1's first assign: lb2 was fenced off").hasSize(1);
+
+            lab.isolate("lb1", false);
+            lab.isolate("lb2", false);
+            awaitMember("lb2", m -> m.state == MemberStatus.State.BACKUP);
+            assertThat(sim.holderOf(reserved)).contains(101L);
+            assertThat(sim.mutatingRequests()).hasSize(1);
+
+            // A real failure: lb1 loses its link, steps down and lets go of the Lease; lb2 takes it and the address.
+            lab.cut("lb1");
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> sim.holderOf(reserved).orElse(0L) == 102L);
+            assertThat(fenceHolder()).isEqualTo("lb2");
+            assertThat(awaitMember("lb2", m -> m.state == MemberStatus.State.MASTER && m.holds.contains("web-do"))
+                    .providerErrors).isEmpty();
+            assertThat(sim.mutatingRequests()).hasSize(2);
         }
     }
 }
