@@ -14,6 +14,8 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,6 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>TTL 255 in that header is a stand-in: across routers a UDP datagram arrives with less. RFC 5798 §5.1.1.3 uses the
  * TTL to keep adverts on one link, because plain VRRP has nothing else to trust; here every datagram is authenticated,
  * so members may be in different subnets.
+ *
+ * <p>The envelope's own datagrams (the udp transport's handshake) go out without the election seeing them: the answers
+ * to a datagram as it is opened, and those on the envelope's timer when {@link #open} returns and whenever
+ * {@link #receive} runs, which wakes up for them while it waits.
  *
  * <p>A plain {@link DatagramChannel} in non-blocking mode with a {@link Selector}: {@code select} waits with a timeout
  * and {@link Selector#wakeup()} is what {@link #wakeup()} needs. Opened in the calling thread's network namespace.
@@ -45,6 +51,9 @@ public final class UdpVrrpSocket implements VrrpSocket {
     private final byte[] datagram = new byte[RECEIVE_BUFFER];
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ReentrantLock sendLock = new ReentrantLock();
+    private final DatagramEnvelope.Outbox outbox = this::sendDatagram;
+    /** Set by {@link #wakeup()}: tells a select that returned with nothing apart from a timer of the envelope. */
+    private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private volatile boolean closed;
 
     private UdpVrrpSocket(DatagramChannel channel, Selector selector, String interfaceName, byte[] local, int port,
@@ -87,7 +96,12 @@ public final class UdpVrrpSocket implements VrrpSocket {
             channel.configureBlocking(false);
             selector = Selector.open();
             channel.register(selector, SelectionKey.OP_READ);
-            return new UdpVrrpSocket(channel, selector, interfaceName, localAddress.clone(), port, envelope);
+            UdpVrrpSocket socket = new UdpVrrpSocket(channel, selector, interfaceName, localAddress.clone(), port,
+                    envelope);
+            // The first hellos leave before the election starts, so that the answers mostly wait in the socket's
+            // buffer ahead of the peers' adverts.
+            envelope.sendDue(System.nanoTime(), socket.outbox);
+            return socket;
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (selector != null) {
@@ -111,18 +125,21 @@ public final class UdpVrrpSocket implements VrrpSocket {
 
     @Override
     public void send(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
+        sendDatagram(envelope.seal(vrrpPayload), destinationAddress);
+    }
+
+    private void sendDatagram(byte[] datagram, byte[] destinationAddress) throws IOException {
         if (destinationAddress.length != local.length) {
             throw new IllegalArgumentException("this udp transport socket sends to " + local.length
                     + "-byte addresses, got " + destinationAddress.length + " bytes");
         }
-        byte[] sealed = envelope.seal(vrrpPayload);
         int destinationScope = destinationAddress.length == 16 && isLinkLocal(destinationAddress)
                 ? Interfaces.require(interfaceName) : 0;
         SocketAddress to = new InetSocketAddress(address(destinationAddress, destinationScope), port);
         sendLock.lock();
         try {
             // Non-blocking: a full socket buffer drops the datagram, as the network may; the next advert follows.
-            channel.send(ByteBuffer.wrap(sealed), to);
+            channel.send(ByteBuffer.wrap(datagram), to);
         } catch (ClosedChannelException e) {
             throw e;
         } catch (IOException e) {
@@ -142,23 +159,28 @@ public final class UdpVrrpSocket implements VrrpSocket {
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
+                envelope.sendDue(System.nanoTime(), outbox);
                 int stored = readOne(buffer);
                 if (stored >= 0) {
                     return stored;
                 }
-                long left = deadline - System.nanoTime();
+                long now = System.nanoTime();
+                long left = deadline - now;
                 if (left <= 0) {
                     return -1;
                 }
-                int ready = selector.select(Math.max(1, (left + 999_999) / 1_000_000));
+                OptionalLong due = envelope.nextDueNanos();
+                long wait = due.isPresent() ? Math.min(left, Math.max(0, due.getAsLong() - now)) : left;
+                int ready = selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
                 selector.selectedKeys().clear();
                 if (closed) {
                     throw new AsynchronousCloseException();
                 }
-                if (ready == 0) {
+                if (ready == 0 && (wakeupRequested.getAndSet(false) || System.nanoTime() - deadline >= 0)) {
                     // woken up, or the time ran out: the caller looks at its queue and timers now
                     return readOne(buffer);
                 }
+                // a datagram, or the envelope's timer: round again
             }
         } catch (ClosedSelectorException e) {
             throw new AsynchronousCloseException();
@@ -183,7 +205,7 @@ public final class UdpVrrpSocket implements VrrpSocket {
             if (source.length != local.length || buffer.length <= header) {
                 continue;
             }
-            int message = envelope.open(datagram, length, source, buffer, header);
+            int message = envelope.open(datagram, length, source, buffer, header, outbox);
             if (message < 0) {
                 continue;
             }
@@ -220,6 +242,7 @@ public final class UdpVrrpSocket implements VrrpSocket {
         if (closed) {
             throw new ClosedChannelException();
         }
+        wakeupRequested.set(true);
         selector.wakeup();
     }
 

@@ -70,6 +70,11 @@ final class LabAgents implements AutoCloseable {
             public void datagramRejected(UdpRejectReason reason, String message) {
                 log.add("dropped:" + reason + ":" + message);
             }
+
+            @Override
+            public void udpPeerConfirmed(String peer, long afterNanos) {
+                log.add("confirmed:" + peer + ":" + afterNanos);
+            }
         };
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         metrics.put(node, registry);
@@ -95,7 +100,7 @@ final class LabAgents implements AutoCloseable {
     /** State changes of the node so far, e.g. [BACKUP:STARTUP, MASTER:MASTER_DOWN]. */
     List<String> transitions(String node) {
         return events(node).stream().filter(e -> !e.startsWith("problem:") && !e.startsWith("rejected:")
-                && !e.startsWith("dropped:")).toList();
+                && !e.startsWith("dropped:") && !e.startsWith("confirmed:")).toList();
     }
 
     double counter(String node, String name, String... tags) {

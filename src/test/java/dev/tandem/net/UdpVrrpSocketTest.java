@@ -28,7 +28,7 @@ class UdpVrrpSocketTest {
     static final int PORT = 5798;
 
     /** Prefixes each message with 'T' and takes only datagrams that start with it; counts the rest. */
-    static final class MarkingEnvelope implements DatagramEnvelope {
+    static class MarkingEnvelope implements DatagramEnvelope {
         final List<String> dropped = new CopyOnWriteArrayList<>();
 
         @Override
@@ -40,13 +40,66 @@ class UdpVrrpSocketTest {
         }
 
         @Override
-        public int open(byte[] datagram, int length, byte[] source, byte[] out, int outOffset) {
+        public int open(byte[] datagram, int length, byte[] source, byte[] out, int outOffset, Outbox replies) {
             if (length < 1 || datagram[0] != 'T') {
                 dropped.add(length + " bytes");
                 return -1;
             }
             System.arraycopy(datagram, 1, out, outOffset, length - 1);
             return length - 1;
+        }
+    }
+
+    /**
+     * As {@link MarkingEnvelope}, and sends "H" to {@code peer} at open and every {@code resend} on its timer until an
+     * "A" comes back; answers every "H" with an "A". Neither reaches the caller.
+     */
+    static final class HandshakingEnvelope extends MarkingEnvelope {
+        final byte[] peer;
+        final Duration resend;
+        final List<Long> hellosSentAt = new CopyOnWriteArrayList<>();
+        volatile boolean answered;
+        volatile long nextDue = System.nanoTime();
+
+        HandshakingEnvelope(byte[] peer, Duration resend) {
+            this.peer = peer;
+            this.resend = resend;
+        }
+
+        @Override
+        public int open(byte[] datagram, int length, byte[] source, byte[] out, int outOffset, Outbox replies) {
+            try {
+                if (length == 1 && datagram[0] == 'H') {
+                    replies.send(new byte[] {'A'}, source);
+                    return -1;
+                }
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            if (length == 1 && datagram[0] == 'A') {
+                answered = true;
+                return -1;
+            }
+            return super.open(datagram, length, source, out, outOffset, replies);
+        }
+
+        @Override
+        public java.util.OptionalLong nextDueNanos() {
+            return answered ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(nextDue);
+        }
+
+        @Override
+        public void sendDue(long nowNanos, Outbox outbox) {
+            if (answered || nowNanos - nextDue < 0) {
+                return;
+            }
+            try {
+                outbox.send(new byte[] {'H'}, peer);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+            hellosSentAt.add(nowNanos);
+            nextDue = nowNanos + resend.toNanos();
         }
     }
 
@@ -156,6 +209,64 @@ class UdpVrrpSocketTest {
             start = System.nanoTime();
             assertThat(receiver.receive(packet, Duration.ofSeconds(30))).isEqualTo(-1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void theEnvelopesOwnDatagramsGoOutAtOpenOnItsTimerAndAsAnswersAndNeverReachTheCaller() throws Exception {
+        HandshakingEnvelope atA = new HandshakingEnvelope(B, Duration.ofMillis(50));
+        HandshakingEnvelope atB = new HandshakingEnvelope(A, Duration.ofMillis(50));
+        try (UdpVrrpSocket sa = a.call(() -> UdpVrrpSocket.open("va", A, PORT, atA))) {
+            assertThat(atA.hellosSentAt).as("sent at open, to nobody yet").hasSize(1);
+            try (UdpVrrpSocket sb = b.call(() -> UdpVrrpSocket.open("vb", B, PORT, atB))) {
+                // Both wait as the election does; each answers the other's hello, and A re-sends on its timer the one
+                // B missed. Nothing of it is handed to the caller: each wait runs to its timeout.
+                CompletableFuture<Integer> waitingA = CompletableFuture.supplyAsync(() -> receive(sa, Duration.ofMillis(400)));
+                long start = System.nanoTime();
+                int atReceiverB = receive(sb, Duration.ofMillis(400));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+                assertThat(atReceiverB).isEqualTo(-1);
+                assertThat(waitingA.get(3, TimeUnit.SECONDS)).isEqualTo(-1);
+                assertThat(atA.answered).as("B answered a re-sent hello of A").isTrue();
+                assertThat(atB.answered).as("A answered B's hello from within its receive").isTrue();
+                assertThat(atA.hellosSentAt).hasSizeBetween(2, 4);
+                int sent = atA.hellosSentAt.size();
+
+                // Answered: the timer stops; adverts pass as before.
+                sa.send(ADVERT, B);
+                byte[] packet = new byte[VrrpSocket.MAX_PACKET_SIZE];
+                int length = sb.receive(packet, Duration.ofSeconds(3));
+                assertThat(Arrays.copyOfRange(packet, 20, length)).isEqualTo(ADVERT);
+                assertThat(receive(sa, Duration.ofMillis(150))).isEqualTo(-1);
+                assertThat(atA.hellosSentAt).hasSize(sent);
+            }
+        }
+    }
+
+    @Test
+    void anEnvelopeTimerNeitherEndsAWaitEarlyNorDelaysAWakeup() throws Exception {
+        HandshakingEnvelope neverAnswered = new HandshakingEnvelope(A, Duration.ofMillis(20));
+        try (UdpVrrpSocket receiver = b.call(() -> UdpVrrpSocket.open("vb", B, PORT, neverAnswered))) {
+            byte[] packet = new byte[VrrpSocket.MAX_PACKET_SIZE];
+            long start = System.nanoTime();
+            assertThat(receiver.receive(packet, Duration.ofMillis(200))).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(190), Duration.ofSeconds(2));
+            assertThat(neverAnswered.hellosSentAt).as("every 20 ms while waiting").hasSizeGreaterThanOrEqualTo(5);
+
+            CompletableFuture<Integer> waiting = CompletableFuture.supplyAsync(() -> receive(receiver, Duration.ofSeconds(30)));
+            Thread.sleep(100);
+            start = System.nanoTime();
+            receiver.wakeup();
+            assertThat(waiting.get(2, TimeUnit.SECONDS)).isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    static int receive(UdpVrrpSocket socket, Duration timeout) {
+        try {
+            return socket.receive(new byte[VrrpSocket.MAX_PACKET_SIZE], timeout);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -17,6 +17,7 @@ import dev.tandem.vrrp.udp.Keyring;
 import dev.tandem.vrrp.udp.UdpAuthenticator;
 
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -156,8 +157,9 @@ public final class AgentNode implements AutoCloseable {
             throw new IOException("cannot read the udp transport's key: " + e.getMessage(), e);
         }
         List<IpAddress> members = plan.peers().stream().map(p -> IpAddress.parse(p.address())).toList();
+        SecureRandom nonces = new SecureRandom();
         UdpAuthenticator authenticator = new UdpAuthenticator(IpAddress.of(self), members, initial, rotationWindow,
-                () -> ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()), System.nanoTime());
+                () -> ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()), nonces::nextLong, System.nanoTime());
         UdpVrrpSocket socket = UdpVrrpSocket.open(iface, self, plan.udp().port(), new UdpEnvelope(authenticator, listener));
         LOG.infof("%s: udp transport on port %d, keys from %s: %s; signing with %s", plan.pair(), plan.udp().port(),
                 keys.describe(), initial.describe(), authenticator.signingKey(System.nanoTime()));

@@ -33,6 +33,15 @@ public interface ElectionListener {
     default void datagramRejected(UdpRejectReason reason, String message) {
     }
 
+    /**
+     * A member answered this member's udp transport hello: its adverts are believed from now on (until then they were
+     * dropped as {@code unconfirmed}, see {@link dev.tandem.vrrp.udp.UdpAuthenticator}).
+     *
+     * @param afterNanos from this member's start to the answer
+     */
+    default void udpPeerConfirmed(String peer, long afterNanos) {
+    }
+
     /** An advert of another virtual router on the same link: normal on a shared segment, counted apart. */
     default void foreignAdvert(int vrid) {
     }

@@ -40,6 +40,11 @@ public final class Listeners implements ElectionListener {
     }
 
     @Override
+    public void udpPeerConfirmed(String peer, long afterNanos) {
+        all.forEach(l -> l.udpPeerConfirmed(peer, afterNanos));
+    }
+
+    @Override
     public void foreignAdvert(int vrid) {
         all.forEach(l -> l.foreignAdvert(vrid));
     }

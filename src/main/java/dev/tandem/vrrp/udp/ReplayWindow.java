@@ -6,13 +6,12 @@ import java.util.Arrays;
  * Anti-replay for one sender, after the sliding window of RFC 4303 §3.4.3 but over counter values that are not
  * consecutive (a sender counts in microseconds): the window holds the last {@link #SIZE} counters accepted. A counter
  * is accepted when it is above all of them, or inside their range and not among them (a datagram that came late,
- * out of order); it is refused when it is among them (a replay) or below the oldest (too old to tell; right after a
- * start, anything older than the first message). Only authentic messages may be shown to it, or a forger could push
- * the window forward.
+ * out of order); it is refused when it is among them (a replay) or below the oldest (too old to tell, or older than
+ * the first counter accepted). Only authentic messages may be shown to it, or a forger could push the window forward.
  *
- * <p>The first message after a restart of the receiver is accepted whatever its counter: nothing older is known. An
- * eavesdropper who replays an old advert at that moment makes the receiver believe in that advert until the sender's
- * next one (one advert interval); see the README's udp section.
+ * <p>The first counter shown to an empty window is accepted whatever it is: nothing older is known. So the first one
+ * must be known to be fresh: {@link PeerHandshake} shows it the counter of the peer's answer to a hello of this start,
+ * never an advert that could be a recording.
  */
 public final class ReplayWindow {
     public static final int SIZE = 64;
@@ -32,7 +31,7 @@ public final class ReplayWindow {
             return true;
         }
         if (Long.compareUnsigned(counter, recent[0]) < 0) {
-            return false; // older than everything remembered (or than the first message after a start)
+            return false; // older than everything remembered (or than the counter that seeded the window)
         }
         int at = search(counter);
         if (at >= 0) {

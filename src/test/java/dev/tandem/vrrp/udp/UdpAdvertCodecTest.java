@@ -46,7 +46,7 @@ class UdpAdvertCodecTest {
         byte[] sealed = UdpAdvertCodec.seal(KEY, 0x0102030405060708L, LB1, ADVERT);
 
         String keyId = HEX.toHexDigits(KEY.id());
-        String body = "74646d" + "01" + "04" + "000000" + keyId + "0102030405060708" + "0a000001"
+        String body = "74646d" + "02" + "04" + "01" + "0000" + keyId + "0102030405060708" + "0a000001"
                 + HEX.formatHex(ADVERT);
         byte[] expectedBody = HEX.parseHex(body);
         assertThat(HEX.formatHex(sealed)).isEqualTo(body + HEX.formatHex(hmac(KEY_BYTES, expectedBody)));
@@ -76,7 +76,8 @@ class UdpAdvertCodecTest {
             assertThat(a.counter()).isEqualTo(42);
             assertThat(a.sender()).isEqualTo(self);
             assertThat(a.key()).isEqualTo(KEY);
-            DecodeResult d = AdvertCodec.decodeVrrp(sealed, a.vrrpOffset(), a.vrrpLength(), self, peer, 255);
+            assertThat(a.type()).isEqualTo(UdpAdvertCodec.Type.ADVERT);
+            DecodeResult d = AdvertCodec.decodeVrrp(sealed, a.bodyOffset(), a.bodyLength(), self, peer, 255);
             assertThat(d).isInstanceOfSatisfying(DecodeResult.Accepted.class, ok -> assertThat(ok.advert()).isEqualTo(advert));
         });
     }
@@ -88,17 +89,21 @@ class UdpAdvertCodecTest {
         System.arraycopy(sealed, 0, buf, 7, sealed.length);
         assertThat(UdpAdvertCodec.open(buf, 7, sealed.length, Keyring.of(KEY)))
                 .isInstanceOfSatisfying(UdpAdvertCodec.Opened.Authentic.class, a -> {
-                    assertThat(a.vrrpOffset()).isEqualTo(7 + 24);
-                    assertThat(Arrays.copyOfRange(buf, a.vrrpOffset(), a.vrrpOffset() + a.vrrpLength())).isEqualTo(ADVERT);
+                    assertThat(a.bodyOffset()).isEqualTo(7 + 24);
+                    assertThat(Arrays.copyOfRange(buf, a.bodyOffset(), a.bodyOffset() + a.bodyLength())).isEqualTo(ADVERT);
                 });
     }
 
     static UdpRejectReason rejection(byte[] b, Keyring keys) {
+        return rejected(b, keys).reason();
+    }
+
+    static UdpAdvertCodec.Opened.Rejected rejected(byte[] b, Keyring keys) {
         UdpAdvertCodec.Opened o = UdpAdvertCodec.open(b, 0, b.length, keys);
         assertThat(o).isInstanceOf(UdpAdvertCodec.Opened.Rejected.class);
         UdpAdvertCodec.Opened.Rejected r = (UdpAdvertCodec.Opened.Rejected) o;
         assertThat(r.message()).isNotBlank().doesNotContain("0123456789abcdef");
-        return r.reason();
+        return r;
     }
 
     static UdpRejectReason rejection(byte[] b) {
@@ -119,9 +124,11 @@ class UdpAdvertCodecTest {
         // A plain VRRPv3 advert sent to the port, as a misconfigured keepalived would.
         assertThat(rejection(ADVERT)).isEqualTo(UdpRejectReason.NOT_TANDEM);
 
-        byte[] v2 = good.clone();
-        v2[3] = 2;
-        assertThat(rejection(v2)).isEqualTo(UdpRejectReason.WRONG_VERSION);
+        byte[] v1 = good.clone();
+        v1[3] = 1; // an agent from before the handshake
+        assertThat(rejected(v1, Keyring.of(KEY)).reason()).isEqualTo(UdpRejectReason.WRONG_VERSION);
+        assertThat(rejected(v1, Keyring.of(KEY)).message()).isEqualTo("tandem udp wire version 1, this agent speaks 2"
+                + " (every member of a pair on udp must run a build of the same wire version)");
 
         byte[] family = good.clone();
         family[4] = 5;
@@ -129,6 +136,12 @@ class UdpAdvertCodecTest {
         byte[] reserved = good.clone();
         reserved[6] = 1;
         assertThat(rejection(reserved)).isEqualTo(UdpRejectReason.MALFORMED);
+        for (int type : new int[] {0, 4, 0xff}) {
+            byte[] unknownType = good.clone();
+            unknownType[5] = (byte) type;
+            assertThat(rejected(unknownType, Keyring.of(KEY)).message())
+                    .isEqualTo("message type " + type + ", expected 1 (advert), 2 (hello) or 3 (hello ack)");
+        }
 
         byte[] ipv6Short = good.clone();
         ipv6Short[4] = 6; // an IPv6 sender would leave 0 bytes for the advert in this length
@@ -136,17 +149,75 @@ class UdpAdvertCodecTest {
     }
 
     @Test
+    void aHelloAndItsAckCarryTheNonceUnderTheMac() throws Exception {
+        byte[] hello = UdpAdvertCodec.sealHandshake(UdpAdvertCodec.Type.HELLO, KEY, 0x0102030405060708L, LB1,
+                0x1122334455667788L);
+        String body = "74646d" + "02" + "04" + "02" + "0000" + HEX.toHexDigits(KEY.id()) + "0102030405060708"
+                + "0a000001" + "1122334455667788";
+        assertThat(HEX.formatHex(hello)).isEqualTo(body + HEX.formatHex(hmac(KEY_BYTES, HEX.parseHex(body))));
+        assertThat(UdpAdvertCodec.open(hello, 0, hello.length, Keyring.of(KEY)))
+                .isInstanceOfSatisfying(UdpAdvertCodec.Opened.Authentic.class, a -> {
+                    assertThat(a.type()).isEqualTo(UdpAdvertCodec.Type.HELLO);
+                    assertThat(a.nonce()).isEqualTo(0x1122334455667788L);
+                    assertThat(a.sender()).isEqualTo(LB1);
+                });
+
+        IpAddress v6 = IpAddress.parse("fd00::2");
+        byte[] ack = UdpAdvertCodec.sealHandshake(UdpAdvertCodec.Type.HELLO_ACK, KEY, 7, v6, -1L);
+        assertThat(ack).hasSize(20 + 16 + 8 + 32);
+        assertThat(UdpAdvertCodec.open(ack, 0, ack.length, Keyring.of(KEY)))
+                .isInstanceOfSatisfying(UdpAdvertCodec.Opened.Authentic.class, a -> {
+                    assertThat(a.type()).isEqualTo(UdpAdvertCodec.Type.HELLO_ACK);
+                    assertThat(a.nonce()).isEqualTo(-1L);
+                    assertThat(a.counter()).isEqualTo(7);
+                });
+
+        // The type is signed: a hello cannot be passed off as the answer to itself.
+        byte[] retyped = hello.clone();
+        retyped[5] = 3;
+        assertThat(rejection(retyped)).isEqualTo(UdpRejectReason.BAD_MAC);
+        assertThatThrownBy(() -> UdpAdvertCodec.sealHandshake(UdpAdvertCodec.Type.ADVERT, KEY, 1, LB1, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aHelloOrAckWhoseBodyIsNotExactlyTheNonceIsRejectedByReason() {
+        // A hello cut short by one byte is below every message's minimum.
+        byte[] hello = UdpAdvertCodec.sealHandshake(UdpAdvertCodec.Type.HELLO, KEY, 1, LB1, 42);
+        assertThat(rejection(Arrays.copyOf(hello, hello.length - 1))).isEqualTo(UdpRejectReason.TRUNCATED);
+
+        // An advert's body relabelled as a hello: 12 bytes where the nonce's 8 belong.
+        byte[] long12 = UdpAdvertCodec.seal(KEY, 1, LB1, ADVERT);
+        long12[5] = 2;
+        UdpAdvertCodec.Opened.Rejected tooLong = rejected(long12, Keyring.of(KEY));
+        assertThat(tooLong.reason()).isEqualTo(UdpRejectReason.MALFORMED);
+        assertThat(tooLong.message()).isEqualTo("IPv4 hello of 68 bytes leaves 12 bytes for its body, which is exactly"
+                + " the 8-byte nonce");
+
+        // An IPv4-sized ack that claims an IPv6 sender leaves no room for the nonce.
+        byte[] ack = UdpAdvertCodec.sealHandshake(UdpAdvertCodec.Type.HELLO_ACK, KEY, 1, LB1, 42);
+        ack[4] = 6;
+        UdpAdvertCodec.Opened.Rejected short6 = rejected(ack, Keyring.of(KEY));
+        assertThat(short6.reason()).isEqualTo(UdpRejectReason.TRUNCATED);
+        assertThat(short6.message()).isEqualTo("IPv6 hello ack of 64 bytes leaves -4 bytes for its body, which is"
+                + " exactly the 8-byte nonce");
+    }
+
+    @Test
     void anyChangedBitOfAnAuthenticMessageIsRejected() {
-        byte[] good = UdpAdvertCodec.seal(KEY, 1, LB1, ADVERT);
-        for (int i = 8; i < good.length; i++) {
-            for (int bit = 0; bit < 8; bit++) {
-                byte[] altered = good.clone();
-                altered[i] ^= (byte) (1 << bit);
-                UdpRejectReason reason = rejection(altered);
-                if (i < 12) {
-                    assertThat(reason).as("byte %d bit %d (key id)", i, bit).isEqualTo(UdpRejectReason.UNKNOWN_KEY);
-                } else {
-                    assertThat(reason).as("byte %d bit %d", i, bit).isEqualTo(UdpRejectReason.BAD_MAC);
+        byte[] advert = UdpAdvertCodec.seal(KEY, 1, LB1, ADVERT);
+        byte[] hello = UdpAdvertCodec.sealHandshake(UdpAdvertCodec.Type.HELLO, KEY, 1, LB1, 42);
+        for (byte[] good : List.of(advert, hello)) {
+            for (int i = 8; i < good.length; i++) {
+                for (int bit = 0; bit < 8; bit++) {
+                    byte[] altered = good.clone();
+                    altered[i] ^= (byte) (1 << bit);
+                    UdpRejectReason reason = rejection(altered);
+                    if (i < 12) {
+                        assertThat(reason).as("byte %d bit %d (key id)", i, bit).isEqualTo(UdpRejectReason.UNKNOWN_KEY);
+                    } else {
+                        assertThat(reason).as("byte %d bit %d", i, bit).isEqualTo(UdpRejectReason.BAD_MAC);
+                    }
                 }
             }
         }
