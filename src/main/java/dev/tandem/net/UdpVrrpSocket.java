@@ -16,6 +16,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -55,6 +56,8 @@ public final class UdpVrrpSocket implements VrrpSocket {
     /** Set by {@link #wakeup()}: tells a select that returned with nothing apart from a timer of the envelope. */
     private final AtomicBoolean wakeupRequested = new AtomicBoolean();
     private volatile boolean closed;
+    /** The thread in the sub-millisecond part of a {@link #receive} wait, for {@link #wakeup()} to unpark. */
+    private volatile Thread parked;
 
     private UdpVrrpSocket(DatagramChannel channel, Selector selector, String interfaceName, byte[] local, int port,
                           DatagramEnvelope envelope) {
@@ -171,7 +174,21 @@ public final class UdpVrrpSocket implements VrrpSocket {
                 }
                 OptionalLong due = envelope.nextDueNanos();
                 long wait = due.isPresent() ? Math.min(left, Math.max(0, due.getAsLong() - now)) : left;
-                int ready = selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
+                int ready;
+                if (wait >= 1_000_000) {
+                    // select counts whole milliseconds: round down, so it ends up to 1 ms early and the rest of the
+                    // wait is parked below (rounding up kept a 50 ms advert interval as 50.6 ms)
+                    ready = selector.select(wait / 1_000_000);
+                } else {
+                    // Under a millisecond to go: park for it; a datagram that comes meanwhile is read when it ends,
+                    // before the election looks at its timers, and wakeup() unparks.
+                    parked = Thread.currentThread();
+                    if (!wakeupRequested.get()) {
+                        LockSupport.parkNanos(this, wait);
+                    }
+                    parked = null;
+                    ready = selector.selectNow();
+                }
                 selector.selectedKeys().clear();
                 if (closed) {
                     throw new AsynchronousCloseException();
@@ -244,6 +261,10 @@ public final class UdpVrrpSocket implements VrrpSocket {
         }
         wakeupRequested.set(true);
         selector.wakeup();
+        Thread receiver = parked;
+        if (receiver != null) {
+            LockSupport.unpark(receiver);
+        }
     }
 
     @Override

@@ -184,6 +184,21 @@ class UdpVrrpSocketTest {
         }
     }
 
+    /** Selector counts whole milliseconds; the rest of a wait is parked, so no wait ends before its timeout. */
+    @Test
+    void waitsOfFractionalMillisecondsDoNotEndEarly() throws Exception {
+        try (UdpVrrpSocket receiver = b.call(() -> UdpVrrpSocket.open("vb", B, PORT, envelopeB))) {
+            byte[] packet = new byte[VrrpSocket.MAX_PACKET_SIZE];
+            for (long nanos : new long[] {300_000, 1_300_000, 2_700_000}) {
+                for (int i = 0; i < 10; i++) {
+                    long start = System.nanoTime();
+                    assertThat(receiver.receive(packet, Duration.ofNanos(nanos))).isEqualTo(-1);
+                    assertThat(System.nanoTime() - start).as("a wait of %d ns", nanos).isGreaterThanOrEqualTo(nanos);
+                }
+            }
+        }
+    }
+
     @Test
     void aWaitEndsAtItsTimeoutOrAtOnceOnAWakeup() throws Exception {
         try (UdpVrrpSocket receiver = b.call(() -> UdpVrrpSocket.open("vb", B, PORT, envelopeB))) {
