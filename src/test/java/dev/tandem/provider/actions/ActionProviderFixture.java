@@ -1,6 +1,7 @@
 package dev.tandem.provider.actions;
 
 import dev.tandem.provider.CallObserver;
+import dev.tandem.provider.Credentials;
 import dev.tandem.provider.FloatingIpProvider;
 import dev.tandem.provider.Member;
 import dev.tandem.provider.ProviderContext;
@@ -14,6 +15,7 @@ import dev.tandem.provider.sim.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -23,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * only advance that clock (and are recorded), so the tests run in milliseconds.
  *
  * <p>Each cloud's fixture builds its provider and says, through the abstract methods, how its simulator shows what
- * {@link ActionProviderFailoverContract} asserts.
+ * {@link ActionProviderFailoverContract} and {@link ActionProviderAnswersContract} assert.
  */
 public abstract class ActionProviderFixture<P extends FloatingIpProvider> implements AutoCloseable {
     public static final RetryPolicy POLICY = new RetryPolicy(8, Duration.ofMillis(250), Duration.ofSeconds(5),
@@ -50,10 +52,16 @@ public abstract class ActionProviderFixture<P extends FloatingIpProvider> implem
     public final Member a;
     /** The other member. */
     public final Member b;
+    /** The API token the simulator accepts. */
+    public final String token;
+    /** Where the agent read the credentials, as error messages name it. */
+    public final String secretSource;
 
-    protected ActionProviderFixture(Member a, Member b) {
+    protected ActionProviderFixture(Member a, Member b, String token, String secretSource) {
         this.a = a;
         this.b = b;
+        this.token = token;
+        this.secretSource = secretSource;
     }
 
     /** A provider for the address held by A, retrying under {@link #POLICY}. */
@@ -61,7 +69,18 @@ public abstract class ActionProviderFixture<P extends FloatingIpProvider> implem
         return provider(POLICY);
     }
 
-    public abstract P provider(RetryPolicy policy);
+    /** A provider for the address held by A, with the right token under the default key. */
+    public P provider(RetryPolicy policy) {
+        return provider(policy, credentials("token", token), null);
+    }
+
+    /** A provider for the address held by A, reading {@code credentials} under {@code key} (null: the default). */
+    public abstract P provider(RetryPolicy policy, Credentials credentials, String key);
+
+    /** Credentials as the agent reads them from the Secret: {@code token} under {@code key}. */
+    public Credentials credentials(String key, String token) {
+        return new Credentials(secretSource, Map.of(key, token));
+    }
 
     /** What a provider built here is given: the recording retrier, no observer, the shared clock. */
     protected final ProviderContext context(String address, RetryPolicy policy) {
@@ -119,6 +138,9 @@ public abstract class ActionProviderFixture<P extends FloatingIpProvider> implem
 
     /** The status of an action that is still running, as the cloud names it. */
     public abstract String runningStatus();
+
+    /** What the cloud's 401 answer says, as the provider's error quotes it. */
+    public abstract String unauthorizedSays();
 
     /** What the provider's error says about an action that failed. */
     public abstract String failedActionSays();

@@ -24,16 +24,12 @@ final class DigitalOceanFixture extends ActionProviderFixture<DigitalOceanProvid
     final DigitalOceanSimulator sim = new DigitalOceanSimulator(TOKEN, clock);
 
     DigitalOceanFixture() {
-        super(A, B);
+        super(A, B, TOKEN, "Secret default/do-token");
         sim.droplet(101, "lb-a").droplet(102, "lb-b").reservedIp(ADDRESS, 101L);
     }
 
     @Override
-    public DigitalOceanProvider provider(RetryPolicy policy) {
-        return provider(policy, secret("token", TOKEN), null);
-    }
-
-    DigitalOceanProvider provider(RetryPolicy policy, Credentials credentials, String key) {
+    public DigitalOceanProvider provider(RetryPolicy policy, Credentials credentials, String key) {
         return provider(policy, credentials, key, ADDRESS);
     }
 
@@ -46,9 +42,9 @@ final class DigitalOceanFixture extends ActionProviderFixture<DigitalOceanProvid
                 pollSleeper());
     }
 
-    /** Credentials as the agent reads them from the Secret {@code default/do-token}. */
-    static Credentials secret(String key, String token) {
-        return new Credentials("Secret default/do-token", Map.of(key, token));
+    /** A provider for {@code address}, with the right token. */
+    DigitalOceanProvider provider(String address) {
+        return provider(POLICY, credentials("token", TOKEN), null, address);
     }
 
     @Override
@@ -109,6 +105,11 @@ final class DigitalOceanFixture extends ActionProviderFixture<DigitalOceanProvid
     @Override
     public String runningStatus() {
         return "in-progress";
+    }
+
+    @Override
+    public String unauthorizedSays() {
+        return "Unable to authenticate";
     }
 
     @Override

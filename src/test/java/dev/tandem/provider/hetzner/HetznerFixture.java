@@ -25,20 +25,25 @@ final class HetznerFixture extends ActionProviderFixture<HetznerProvider> {
     final long fip;
 
     HetznerFixture() {
-        super(A, B);
+        super(A, B, TOKEN, "Secret default/hcloud");
         sim.server(42, "lb-a").server(43, "lb-b");
         fip = sim.floatingIp(ADDRESS, 42L);
     }
 
     /** A provider given the floating IP's id in the spec. */
     @Override
-    public HetznerProvider provider(RetryPolicy policy) {
-        return provider(policy, secret("token", TOKEN), null, fip, ADDRESS);
+    public HetznerProvider provider(RetryPolicy policy, Credentials credentials, String key) {
+        return provider(policy, credentials, key, fip, ADDRESS);
     }
 
     /** A provider that looks the floating IP up by {@code address}. */
     HetznerProvider lookingUp(String address) {
-        return provider(POLICY, secret("token", TOKEN), null, null, address);
+        return forFloatingIp(null, address);
+    }
+
+    /** A provider of the floating IP {@code floatingIpId} (looked up by address when null), with the right token. */
+    HetznerProvider forFloatingIp(Long floatingIpId, String address) {
+        return provider(POLICY, credentials("token", TOKEN), null, floatingIpId, address);
     }
 
     HetznerProvider provider(RetryPolicy policy, Credentials credentials, String key, Long floatingIpId,
@@ -50,11 +55,6 @@ final class HetznerFixture extends ActionProviderFixture<HetznerProvider> {
         spec.metadataUrl = sim.metadataUrl() + "/";
         return new HetznerProvider(spec, credentials, context(address, policy), POLL_INTERVAL, ACTION_DEADLINE,
                 pollSleeper());
-    }
-
-    /** Credentials as the agent reads them from the Secret {@code default/hcloud}. */
-    static Credentials secret(String key, String token) {
-        return new Credentials("Secret default/hcloud", Map.of(key, token));
     }
 
     @Override
@@ -120,6 +120,11 @@ final class HetznerFixture extends ActionProviderFixture<HetznerProvider> {
     @Override
     public String runningStatus() {
         return "running";
+    }
+
+    @Override
+    public String unauthorizedSays() {
+        return "unauthorized";
     }
 
     @Override
