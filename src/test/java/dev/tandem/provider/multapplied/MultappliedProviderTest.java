@@ -307,12 +307,7 @@ class MultappliedProviderTest {
 
     @Test
     void anOutageDuringFailoverThatEndsWithinTheRetriesEndsWithTheRightHolder() throws Exception {
-        AtomicInteger naps = new AtomicInteger();
-        calls.afterSleep = () -> {
-            if (naps.incrementAndGet() == 2) {
-                sim.down(false);
-            }
-        };
+        calls.afterSleep(2, () -> sim.down(false));
         try (MultappliedProvider p = provider()) {
             p.holder();
             sim.down(true);

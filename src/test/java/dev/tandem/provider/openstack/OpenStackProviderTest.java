@@ -322,12 +322,7 @@ class OpenStackProviderTest {
 
     @Test
     void anOutageDuringFailoverThatEndsWithinTheRetriesEndsWithTheRightHolder() throws Exception {
-        AtomicInteger naps = new AtomicInteger();
-        calls.afterSleep = () -> {
-            if (naps.incrementAndGet() == 2) {
-                sim.down(false);
-            }
-        };
+        calls.afterSleep(2, () -> sim.down(false));
         try (OpenStackProvider p = provider()) {
             p.holder();
             sim.down(true);

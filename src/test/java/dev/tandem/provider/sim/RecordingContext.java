@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A provider's context for tests of synchronous providers: the retrier records each wait instead of sleeping, and the
@@ -23,9 +24,18 @@ public final class RecordingContext {
     public final List<Duration> sleeps = new CopyOnWriteArrayList<>();
     /** Every call the observer heard of, as {@code operation:outcome}. */
     public final List<String> outcomes = new CopyOnWriteArrayList<>();
-    /** Runs after each wait (a test ends an outage here). */
-    public volatile Runnable afterSleep = () -> {
+    private volatile Runnable afterSleep = () -> {
     };
+
+    /** Runs {@code action} after the {@code n}th wait (1 for the first), e.g. to end an outage. */
+    public void afterSleep(int n, Runnable action) {
+        AtomicInteger seen = new AtomicInteger();
+        afterSleep = () -> {
+            if (seen.incrementAndGet() == n) {
+                action.run();
+            }
+        };
+    }
 
     public ProviderContext context(String address, Clock clock) {
         Retrier retrier = new Retrier(THREE_ATTEMPTS, d -> {
