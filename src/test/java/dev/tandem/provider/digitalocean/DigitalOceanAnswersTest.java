@@ -2,38 +2,32 @@ package dev.tandem.provider.digitalocean;
 
 import dev.tandem.provider.MasterGuard;
 import dev.tandem.provider.Member;
-import dev.tandem.provider.ProviderException;
-import dev.tandem.provider.ProviderException.Kind;
 import dev.tandem.provider.ProviderHolder;
-import dev.tandem.provider.RetryPolicy;
+import dev.tandem.provider.actions.ActionProviderAnswersContract;
 import dev.tandem.provider.sim.HttpSimulator.Response;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
 
+import static dev.tandem.provider.ProviderFailures.assertMalformed;
+import static dev.tandem.provider.ProviderFailures.assertPermanent;
+import static dev.tandem.provider.ProviderFailures.assertTransient;
+import static dev.tandem.provider.actions.ActionProviderFixture.ONE_ATTEMPT;
 import static dev.tandem.provider.digitalocean.DigitalOceanFixture.ADDRESS;
 import static dev.tandem.provider.digitalocean.DigitalOceanFixture.B;
-import static dev.tandem.provider.digitalocean.DigitalOceanFixture.POLICY;
-import static dev.tandem.provider.digitalocean.DigitalOceanFixture.TOKEN;
-import static dev.tandem.provider.digitalocean.DigitalOceanFixture.secret;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the provider reads DigitalOcean's answers: holders, credentials, metadata, provider ids and broken answers. */
-class DigitalOceanAnswersTest {
-    private static final RetryPolicy ONE_ATTEMPT = new RetryPolicy(1, Duration.ofMillis(250), Duration.ofSeconds(5),
-            Duration.ofSeconds(2));
-
+/**
+ * How the provider reads DigitalOcean's answers: the contract of action-based providers, and holders, addresses,
+ * droplet ids, metadata, provider ids and DigitalOcean's own broken answers.
+ */
+class DigitalOceanAnswersTest extends ActionProviderAnswersContract {
     private final DigitalOceanFixture f = new DigitalOceanFixture();
     private final DigitalOceanSimulator sim = f.sim;
 
-    @AfterEach
-    void close() {
-        f.close();
+    @Override
+    protected DigitalOceanFixture fixture() {
+        return f;
     }
 
     @Test
@@ -52,39 +46,10 @@ class DigitalOceanAnswersTest {
     }
 
     @Test
-    void aRejectedTokenIsPermanentNamesTheSecretAndKeyAndIsNotRetried() {
-        DigitalOceanProvider provider = f.provider(POLICY, secret("token", "dop_v1_wrong-value"), null);
-
-        assertPermanent(() -> provider.assign(B, MasterGuard.ALWAYS), e -> {
-            assertThat(e.httpStatus()).isEqualTo(401);
-            assertThat(e.getMessage()).contains("Secret default/do-token", "key 'token'", "Unable to authenticate")
-                    .doesNotContain("dop_v1_wrong-value").doesNotContain(TOKEN);
-        });
-        assertThat(sim.requests()).hasSize(1);
-        assertThat(f.retryWaits).isEmpty();
-    }
-
-    @Test
-    void aMissingKeyIsPermanentAndNoRequestIsMade() {
-        DigitalOceanProvider provider = f.provider(POLICY, secret("api-token", TOKEN), null);
-
-        assertPermanent(() -> provider.holder(), e -> assertThat(e.getMessage())
-                .contains("Secret default/do-token", "key 'token'").doesNotContain(TOKEN));
-        assertThat(sim.requests()).isEmpty();
-    }
-
-    @Test
-    void theSecretKeyNameComesFromTheSpecWhenSet() throws Exception {
-        DigitalOceanProvider provider = f.provider(POLICY, secret("do-token", TOKEN), "do-token");
-
-        assertThat(provider.holder().isHeldBy("101")).isTrue();
-    }
-
-    @Test
     void aMissingReservedIpIsPermanentAndSaysWhatToCheck() {
-        DigitalOceanProvider provider = f.provider(POLICY, secret("token", TOKEN), null, "198.51.100.7");
+        DigitalOceanProvider provider = f.provider("198.51.100.7");
 
-        assertPermanent(() -> provider.holder(), e -> assertThat(e.getMessage())
+        assertPermanent(provider::holder, e -> assertThat(e.getMessage())
                 .contains("404", "198.51.100.7", "spec.address"));
         assertThat(f.retryWaits).isEmpty();
     }
@@ -102,7 +67,7 @@ class DigitalOceanAnswersTest {
 
     @Test
     void anIpv6AddressIsRefusedClearly() {
-        DigitalOceanProvider provider = f.provider(POLICY, secret("token", TOKEN), null, "2001:db8::10");
+        DigitalOceanProvider provider = f.provider("2001:db8::10");
 
         assertPermanent(() -> provider.assign(B, MasterGuard.ALWAYS),
                 e -> assertThat(e.getMessage()).contains("2001:db8::10", "IPv4"));
@@ -124,11 +89,8 @@ class DigitalOceanAnswersTest {
     void aMetadataAnswerThatIsNoDropletIdIsAClearError() {
         sim.metadataId("<html>captive portal</html>");
 
-        assertThatThrownBy(() -> f.provider(ONE_ATTEMPT).discoverMachineId("lb-b"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-                    assertThat(e.getMessage()).contains("captive portal", "not a droplet id", "metadataUrl");
-                });
+        assertTransient(() -> f.provider(ONE_ATTEMPT).discoverMachineId("lb-b"), e -> assertThat(e.getMessage())
+                .contains("captive portal", "not a droplet id", "metadataUrl"));
     }
 
     @Test
@@ -141,13 +103,6 @@ class DigitalOceanAnswersTest {
         assertThat(provider.machineIdFromProviderId("lb-a", "digitalocean://abc")).isEmpty();
         assertThat(provider.machineIdFromProviderId("lb-a", null)).isEmpty();
         assertThat(provider.name()).isEqualTo("digitalocean");
-    }
-
-    @Test
-    void anAnswerThatIsNotJsonIsAClearTransientError() {
-        sim.failNext(1, new Response(200, Map.of("Content-Type", "text/html"), "<html><body>Bad gateway</body>"));
-
-        assertMalformed(() -> f.provider(ONE_ATTEMPT).holder(), "not a JSON object", "Bad gateway");
     }
 
     @Test
@@ -170,38 +125,5 @@ class DigitalOceanAnswersTest {
         sim.failNext(1, Response.json(200, Map.of("reserved_ip", Map.of("ip", ADDRESS, "locked", false))));
 
         assertMalformed(() -> f.provider(ONE_ATTEMPT).holder(), "'reserved_ip.droplet' is missing");
-    }
-
-    @Test
-    void anActionWithoutAnIdIsAClearTransientError() {
-        sim.failNextActionPosts(1, Response.json(201, Map.of("action", Map.of("status", "in-progress"))));
-
-        assertMalformed(() -> f.provider(ONE_ATTEMPT).assign(B, MasterGuard.ALWAYS), "'action.id'");
-    }
-
-    @Test
-    void anErrorBodyThatIsNotJsonIsQuoted() {
-        sim.failNext(1, new Response(502, Map.of("Content-Type", "text/html"), "<html>502 Bad Gateway</html>"));
-
-        assertThatThrownBy(() -> f.provider(ONE_ATTEMPT).holder())
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-                    assertThat(e.getMessage()).contains("HTTP 502", "502 Bad Gateway");
-                });
-    }
-
-    private static void assertPermanent(ThrowingCallable call, Consumer<ProviderException> more) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ProviderException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
-            more.accept(e);
-        });
-    }
-
-    private static void assertMalformed(ThrowingCallable call, String... says) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ProviderException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-            assertThat(e.code()).isEqualTo("malformed_answer");
-            assertThat(e.getMessage()).contains("unreadable answer").contains(says);
-        });
     }
 }

@@ -1,59 +1,35 @@
 package dev.tandem.provider.digitalocean;
 
-import dev.tandem.provider.sim.ManualClock;
 import dev.tandem.api.v1alpha1.DigitalOceanSpec;
 import dev.tandem.api.v1alpha1.SecretKeyRef;
-import dev.tandem.provider.CallObserver;
 import dev.tandem.provider.Credentials;
 import dev.tandem.provider.Member;
-import dev.tandem.provider.ProviderContext;
-import dev.tandem.provider.Retrier;
 import dev.tandem.provider.RetryPolicy;
+import dev.tandem.provider.actions.ActionProviderFixture;
+import dev.tandem.provider.sim.HttpSimulator.Request;
+import dev.tandem.provider.sim.HttpSimulator.Response;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 
-/**
- * A simulator with two droplets and a reserved IP held by the first, a manual clock both share, and providers whose
- * retry waits and action polls only advance that clock (and are recorded), so the tests run in milliseconds.
- */
-final class DigitalOceanFixture implements AutoCloseable {
+/** A simulator with two droplets and a reserved IP held by the first, and providers built against it. */
+final class DigitalOceanFixture extends ActionProviderFixture<DigitalOceanProvider> {
     static final String TOKEN = "dop_v1_5ecret-t0ken-never-printed";
     static final String ADDRESS = "203.0.113.10";
     static final Member A = new Member("lb-a", "101");
     static final Member B = new Member("lb-b", "102");
-    static final RetryPolicy POLICY = new RetryPolicy(8, Duration.ofMillis(250), Duration.ofSeconds(5),
-            Duration.ofSeconds(2));
 
-    final ManualClock clock = new ManualClock(Instant.parse("2026-05-04T10:00:00Z"));
     final DigitalOceanSimulator sim = new DigitalOceanSimulator(TOKEN, clock);
-    /** Waits the retrier asked for, in order. */
-    final List<Duration> retryWaits = new CopyOnWriteArrayList<>();
-    /** Waits between two reads of an action, in order. */
-    final List<Duration> pollWaits = new CopyOnWriteArrayList<>();
-    /** Runs after each retry wait (a test flips a fault or the guard here). */
-    volatile Runnable onRetryWait = () -> {
-    };
-    /** Runs after each poll wait. */
-    volatile Runnable onPollWait = () -> {
-    };
 
     DigitalOceanFixture() {
+        super(A, B, TOKEN, "Secret default/do-token");
         sim.droplet(101, "lb-a").droplet(102, "lb-b").reservedIp(ADDRESS, 101L);
     }
 
-    DigitalOceanProvider provider() {
-        return provider(POLICY, secret("token", TOKEN), null);
-    }
-
-    DigitalOceanProvider provider(RetryPolicy policy) {
-        return provider(policy, secret("token", TOKEN), null);
-    }
-
-    DigitalOceanProvider provider(RetryPolicy policy, Credentials credentials, String key) {
+    @Override
+    public DigitalOceanProvider provider(RetryPolicy policy, Credentials credentials, String key) {
         return provider(policy, credentials, key, ADDRESS);
     }
 
@@ -62,26 +38,82 @@ final class DigitalOceanFixture implements AutoCloseable {
         spec.credentialsSecretRef = new SecretKeyRef("do-token", key);
         spec.apiUrl = sim.url() + "/";
         spec.metadataUrl = sim.url();
-        Retrier retrier = new Retrier(policy, d -> {
-            retryWaits.add(d);
-            clock.advance(d);
-            onRetryWait.run();
-        }, () -> 0.5);
-        ProviderContext ctx = new ProviderContext(address, retrier, CallObserver.NONE, clock);
-        return new DigitalOceanProvider(spec, credentials, ctx, Duration.ofSeconds(1), Duration.ofSeconds(60), d -> {
-            pollWaits.add(d);
-            clock.advance(d);
-            onPollWait.run();
-        });
+        return new DigitalOceanProvider(spec, credentials, context(address, policy), POLL_INTERVAL, ACTION_DEADLINE,
+                pollSleeper());
     }
 
-    /** Credentials as the agent reads them from the Secret {@code default/do-token}. */
-    static Credentials secret(String key, String token) {
-        return new Credentials("Secret default/do-token", Map.of(key, token));
+    /** A provider for {@code address}, with the right token. */
+    DigitalOceanProvider provider(String address) {
+        return provider(POLICY, credentials("token", TOKEN), null, address);
     }
 
     @Override
-    public void close() {
-        sim.close();
+    public DigitalOceanSimulator api() {
+        return sim;
+    }
+
+    @Override
+    public Optional<String> holder() {
+        return sim.holderOf(ADDRESS).map(String::valueOf);
+    }
+
+    @Override
+    public boolean actionRunning() {
+        return sim.locked(ADDRESS);
+    }
+
+    @Override
+    public void actionDuration(Duration d) {
+        sim.actionDuration(d);
+    }
+
+    @Override
+    public void failNextAction() {
+        sim.errorNextActions(1);
+    }
+
+    @Override
+    public List<Request> mutatingRequests() {
+        return sim.mutatingRequests();
+    }
+
+    @Override
+    public List<Request> actionReads() {
+        return sim.requests("GET", "/v2/reserved_ips/[^/]+/actions/\\d+");
+    }
+
+    @Override
+    public void failNextActionPosts(int n, Response response) {
+        sim.failNextActionPosts(n, response);
+    }
+
+    @Override
+    public Response unavailable(String message) {
+        return Response.json(503, Map.of("id", "service_unavailable", "message", message));
+    }
+
+    @Override
+    public Response serverError() {
+        return Response.json(500, Map.of("id", "server_error", "message", "Unexpected server-side error"));
+    }
+
+    @Override
+    public String assignActionType() {
+        return "assign_ip";
+    }
+
+    @Override
+    public String runningStatus() {
+        return "in-progress";
+    }
+
+    @Override
+    public String unauthorizedSays() {
+        return "Unable to authenticate";
+    }
+
+    @Override
+    public String failedActionSays() {
+        return "errored";
     }
 }

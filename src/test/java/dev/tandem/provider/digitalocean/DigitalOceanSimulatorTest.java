@@ -1,33 +1,29 @@
 package dev.tandem.provider.digitalocean;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.provider.digitalocean.DigitalOceanSimulator.SameDropletAssign;
+import dev.tandem.provider.sim.BearerClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static dev.tandem.provider.digitalocean.DigitalOceanFixture.ADDRESS;
 import static dev.tandem.provider.digitalocean.DigitalOceanFixture.TOKEN;
+import static dev.tandem.provider.sim.BearerClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The simulator follows the documented API: what the provider tests rely on is checked here with raw requests. */
 class DigitalOceanSimulatorTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final DigitalOceanFixture f = new DigitalOceanFixture();
     private final DigitalOceanSimulator sim = f.sim;
-    private final HttpClient client = HttpClient.newHttpClient();
+    private final BearerClient http = new BearerClient();
 
     @AfterEach
     void close() {
         f.close();
-        client.close();
+        http.close();
     }
 
     @Test
@@ -35,7 +31,7 @@ class DigitalOceanSimulatorTest {
         HttpResponse<String> r = post("{\"type\":\"assign\",\"droplet_id\":\"102\"}", TOKEN);
 
         assertThat(r.statusCode()).isEqualTo(201);
-        assertThat(JSON.readTree(r.body()).at("/action/status").asText()).isEqualTo("in-progress");
+        assertThat(json(r).at("/action/status").asText()).isEqualTo("in-progress");
         f.clock.advance(Duration.ofSeconds(3));
         assertThat(sim.holderOf(ADDRESS)).contains(102L);
     }
@@ -45,15 +41,15 @@ class DigitalOceanSimulatorTest {
         HttpResponse<String> first = post("{\"type\":\"assign\",\"droplet_id\":102}", TOKEN);
         assertThat(first.statusCode()).isEqualTo(201);
 
-        JsonNode ip = JSON.readTree(get("/v2/reserved_ips/" + ADDRESS).body()).get("reserved_ip");
+        JsonNode ip = json(get("/v2/reserved_ips/" + ADDRESS)).get("reserved_ip");
         assertThat(ip.get("locked").asBoolean()).isTrue();
         assertThat(ip.get("droplet").isNull()).as("no droplet shown while assigning").isTrue();
         assertThat(ip.at("/links/actions/0/id").asLong())
-                .isEqualTo(JSON.readTree(first.body()).at("/action/id").asLong());
+                .isEqualTo(json(first).at("/action/id").asLong());
 
         HttpResponse<String> second = post("{\"type\":\"unassign\"}", TOKEN);
         assertThat(second.statusCode()).isEqualTo(422);
-        assertThat(JSON.readTree(second.body()).get("message").asText())
+        assertThat(json(second).get("message").asText())
                 .isEqualTo("The floating IP already has a pending event.");
     }
 
@@ -61,7 +57,7 @@ class DigitalOceanSimulatorTest {
     void anAssignToTheHolderIsANoOpActionOrA422AsSwitched() throws Exception {
         HttpResponse<String> noop = post("{\"type\":\"assign\",\"droplet_id\":101}", TOKEN);
         assertThat(noop.statusCode()).isEqualTo(201);
-        assertThat(JSON.readTree(noop.body()).at("/action/status").asText()).isEqualTo("completed");
+        assertThat(json(noop).at("/action/status").asText()).isEqualTo("completed");
 
         sim.sameDropletAssign(SameDropletAssign.REJECT_422);
         assertThat(post("{\"type\":\"assign\",\"droplet_id\":101}", TOKEN).statusCode()).isEqualTo(422);
@@ -73,7 +69,7 @@ class DigitalOceanSimulatorTest {
         HttpResponse<String> r = post("{\"type\":\"unassign\"}", "nope");
 
         assertThat(r.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(r.body()).get("id").asText()).isEqualTo("unauthorized");
+        assertThat(json(r).get("id").asText()).isEqualTo("unauthorized");
         assertThat(sim.holderOf(ADDRESS)).contains(101L);
     }
 
@@ -91,7 +87,7 @@ class DigitalOceanSimulatorTest {
 
         HttpResponse<String> limited = get("/v2/reserved_ips/" + ADDRESS);
         assertThat(limited.statusCode()).isEqualTo(429);
-        assertThat(JSON.readTree(limited.body()).get("id").asText()).isEqualTo("too_many_requests");
+        assertThat(json(limited).get("id").asText()).isEqualTo("too_many_requests");
         assertThat(limited.headers().firstValue("ratelimit-remaining")).contains("0");
         assertThat(limited.headers().firstValue("retry-after")).contains("45");
 
@@ -100,13 +96,10 @@ class DigitalOceanSimulatorTest {
     }
 
     private HttpResponse<String> post(String body, String token) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(sim.url() + "/v2/reserved_ips/" + ADDRESS + "/actions"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.post(sim.url() + "/v2/reserved_ips/" + ADDRESS + "/actions", token, body);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(sim.url() + path))
-                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.get(sim.url() + path, TOKEN);
     }
 }

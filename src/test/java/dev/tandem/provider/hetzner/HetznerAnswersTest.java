@@ -2,35 +2,34 @@ package dev.tandem.provider.hetzner;
 
 import dev.tandem.provider.MasterGuard;
 import dev.tandem.provider.Member;
-import dev.tandem.provider.ProviderException;
-import dev.tandem.provider.ProviderException.Kind;
 import dev.tandem.provider.ProviderHolder;
+import dev.tandem.provider.actions.ActionProviderAnswersContract;
 import dev.tandem.provider.sim.HttpSimulator.Response;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.util.Map;
-import java.util.function.Consumer;
 
+import static dev.tandem.provider.ProviderFailures.assertMalformed;
+import static dev.tandem.provider.ProviderFailures.assertPermanent;
+import static dev.tandem.provider.ProviderFailures.assertTransient;
+import static dev.tandem.provider.actions.ActionProviderFixture.ONE_ATTEMPT;
 import static dev.tandem.provider.hetzner.HetznerFixture.ADDRESS;
 import static dev.tandem.provider.hetzner.HetznerFixture.B;
-import static dev.tandem.provider.hetzner.HetznerFixture.ONE_ATTEMPT;
-import static dev.tandem.provider.hetzner.HetznerFixture.POLICY;
 import static dev.tandem.provider.hetzner.HetznerFixture.TOKEN;
-import static dev.tandem.provider.hetzner.HetznerFixture.secret;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How the provider reads Hetzner's answers: holders, lookups, credentials, metadata, provider ids, broken answers. */
-class HetznerAnswersTest {
+/**
+ * How the provider reads Hetzner's answers: the contract of action-based providers, and holders, lookups by address,
+ * read-only tokens, server ids, metadata, provider ids and Hetzner's own broken answers.
+ */
+class HetznerAnswersTest extends ActionProviderAnswersContract {
     private final HetznerFixture f = new HetznerFixture();
     private final HetznerSimulator sim = f.sim;
 
-    @AfterEach
-    void close() {
-        f.close();
+    @Override
+    protected HetznerFixture fixture() {
+        return f;
     }
 
     @Test
@@ -39,8 +38,7 @@ class HetznerAnswersTest {
         assertThat(provider.holder()).isEqualTo(ProviderHolder.of("42"));
 
         long free = sim.floatingIp("198.51.100.30", null);
-        assertThat(f.provider(POLICY, secret("token", TOKEN), null, free, "198.51.100.30").holder())
-                .isEqualTo(ProviderHolder.none());
+        assertThat(f.forFloatingIp(free, "198.51.100.30").holder()).isEqualTo(ProviderHolder.none());
 
         long action = sim.startAction(f.fip, "assign_floating_ip", 43L);
         ProviderHolder pending = provider.holder();
@@ -83,22 +81,8 @@ class HetznerAnswersTest {
     }
 
     @Test
-    void aRejectedTokenIsPermanentNamesTheSecretAndKeyAndIsNotRetried() {
-        HetznerProvider provider = f.provider(POLICY, secret("token", "hcloud-wrong-value"), null, f.fip, ADDRESS);
-
-        assertPermanent(() -> provider.assign(B, MasterGuard.ALWAYS), e -> {
-            assertThat(e.httpStatus()).isEqualTo(401);
-            assertThat(e.getMessage()).contains("unauthorized", "Secret default/hcloud", "key 'token'")
-                    .doesNotContain("hcloud-wrong-value").doesNotContain(TOKEN);
-        });
-        assertThat(sim.requests()).hasSize(1);
-        assertThat(f.retryWaits).isEmpty();
-    }
-
-    @Test
     void aReadOnlyTokenIsPermanentAndSaysSo() {
-        sim.failNextActionPosts(1, Response.json(401, Map.of("error", Map.of("code", "token_readonly",
-                "message", "The token is read-only", "details", Map.of()))));
+        sim.failNextActionPosts(1, HetznerFixture.error(401, "token_readonly", "The token is read-only"));
 
         assertPermanent(() -> f.provider().assign(B, MasterGuard.ALWAYS), e -> assertThat(e.getMessage())
                 .contains("token_readonly", "read-only", "Read & Write", "Secret default/hcloud"));
@@ -106,24 +90,8 @@ class HetznerAnswersTest {
     }
 
     @Test
-    void aMissingKeyIsPermanentAndNoRequestIsMade() {
-        HetznerProvider provider = f.provider(POLICY, secret("hcloud-token", TOKEN), null, f.fip, ADDRESS);
-
-        assertPermanent(provider::holder, e -> assertThat(e.getMessage())
-                .contains("Secret default/hcloud", "key 'token'").doesNotContain(TOKEN));
-        assertThat(sim.requests()).isEmpty();
-    }
-
-    @Test
-    void theSecretKeyNameComesFromTheSpecWhenSet() throws Exception {
-        HetznerProvider provider = f.provider(POLICY, secret("hcloud-token", TOKEN), "hcloud-token", f.fip, ADDRESS);
-
-        assertThat(provider.holder().isHeldBy("42")).isTrue();
-    }
-
-    @Test
     void anUnknownFloatingIpIdIsPermanentAndSaysWhatToCheck() {
-        HetznerProvider provider = f.provider(POLICY, secret("token", TOKEN), null, 999L, ADDRESS);
+        HetznerProvider provider = f.forFloatingIp(999L, ADDRESS);
 
         assertPermanent(provider::holder, e -> assertThat(e.getMessage()).contains("404", "not_found",
                 "spec.provider.hetzner.floatingIpId"));
@@ -156,11 +124,8 @@ class HetznerAnswersTest {
     void aMetadataAnswerThatIsNoServerIdIsAClearError() {
         sim.instanceId("i-0abc");
 
-        assertThatThrownBy(() -> f.provider(ONE_ATTEMPT).discoverMachineId("lb-b"))
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-                    assertThat(e.getMessage()).contains("'i-0abc'", "not a server id", "metadataUrl");
-                });
+        assertTransient(() -> f.provider(ONE_ATTEMPT).discoverMachineId("lb-b"), e -> assertThat(e.getMessage())
+                .contains("'i-0abc'", "not a server id", "metadataUrl"));
     }
 
     @Test
@@ -176,13 +141,6 @@ class HetznerAnswersTest {
     }
 
     @Test
-    void anAnswerThatIsNotJsonIsAClearTransientError() {
-        sim.failNext(1, new Response(200, Map.of("Content-Type", "text/html"), "<html>Maintenance</html>"));
-
-        assertMalformed(() -> f.provider(ONE_ATTEMPT).holder(), "not a JSON object", "Maintenance");
-    }
-
-    @Test
     void aFloatingIpWithoutServerIsAClearTransientError() {
         sim.failNext(1, Response.json(200, Map.of("floating_ip", Map.of("id", f.fip, "ip", ADDRESS))));
 
@@ -190,43 +148,11 @@ class HetznerAnswersTest {
     }
 
     @Test
-    void anActionWithoutAnIdIsAClearTransientError() {
-        sim.failNextActionPosts(1, Response.json(201, Map.of("action", Map.of("status", "running"))));
-
-        assertMalformed(() -> f.provider(ONE_ATTEMPT).assign(B, MasterGuard.ALWAYS), "'action.id'");
-    }
-
-    @Test
     void aListWithoutFloatingIpsIsAClearTransientError() {
         sim.failNext(1, Response.json(200, Map.of("meta", Map.of())));
 
-        assertMalformed(() -> f.provider(ONE_ATTEMPT, secret("token", TOKEN), null, null, ADDRESS).floatingIpId(),
-                "no 'floating_ips' list");
-    }
+        HetznerProvider lookingUp = f.provider(ONE_ATTEMPT, f.credentials("token", TOKEN), null, null, ADDRESS);
 
-    @Test
-    void anErrorBodyThatIsNotJsonIsQuoted() {
-        sim.failNext(1, new Response(502, Map.of("Content-Type", "text/html"), "<html>502 Bad Gateway</html>"));
-
-        assertThatThrownBy(() -> f.provider(ONE_ATTEMPT).holder())
-                .isInstanceOfSatisfying(ProviderException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-                    assertThat(e.getMessage()).contains("HTTP 502", "502 Bad Gateway");
-                });
-    }
-
-    private static void assertPermanent(ThrowingCallable call, Consumer<ProviderException> more) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ProviderException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.PERMANENT);
-            more.accept(e);
-        });
-    }
-
-    private static void assertMalformed(ThrowingCallable call, String... says) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(ProviderException.class, e -> {
-            assertThat(e.kind()).isEqualTo(Kind.TRANSIENT);
-            assertThat(e.code()).isEqualTo("malformed_answer");
-            assertThat(e.getMessage()).contains("unreadable answer").contains(says);
-        });
+        assertMalformed(lookingUp::floatingIpId, "no 'floating_ips' list");
     }
 }

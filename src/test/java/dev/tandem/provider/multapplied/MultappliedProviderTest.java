@@ -2,24 +2,20 @@ package dev.tandem.provider.multapplied;
 
 import dev.tandem.api.v1alpha1.MultappliedBondSpec;
 import dev.tandem.api.v1alpha1.MultappliedSpec;
-import dev.tandem.provider.CallObserver;
 import dev.tandem.provider.Credentials;
 import dev.tandem.provider.MasterGuard;
 import dev.tandem.provider.Member;
-import dev.tandem.provider.ProviderContext;
 import dev.tandem.provider.ProviderException;
 import dev.tandem.provider.ProviderHolder;
-import dev.tandem.provider.Retrier;
-import dev.tandem.provider.RetryPolicy;
 import dev.tandem.provider.sim.HttpSimulator.Request;
 import dev.tandem.provider.sim.HttpSimulator.Response;
+import dev.tandem.provider.sim.RecordingContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,9 +36,7 @@ class MultappliedProviderTest {
     static final Member B = new Member("bonder-2", "");
 
     MultappliedSimulator sim;
-    final List<Duration> sleeps = new ArrayList<>();
-    Runnable afterSleep = () -> { };
-    final List<String> outcomes = new ArrayList<>();
+    final RecordingContext calls = new RecordingContext();
 
     @BeforeEach
     void start() {
@@ -78,15 +72,8 @@ class MultappliedProviderTest {
     }
 
     MultappliedProvider provider(MultappliedSpec spec, String user, String password) {
-        Retrier retrier = new Retrier(new RetryPolicy(3, Duration.ofMillis(250), Duration.ofSeconds(5),
-                Duration.ofSeconds(2)), d -> {
-                    sleeps.add(d);
-                    afterSleep.run();
-                }, () -> 0.5);
-        CallObserver observer = (provider, op, outcome, took) -> outcomes.add(op + ":" + outcome);
         return new MultappliedProvider(spec, new Credentials("Secret tandem-demo/multapplied-credentials",
-                Map.of("username", user, "password", password)), new ProviderContext("203.0.113.1", retrier, observer,
-                Clock.systemUTC()));
+                Map.of("username", user, "password", password)), calls.context("203.0.113.1", Clock.systemUTC()));
     }
 
     /** The PATCHes in the simulator's log as {@code bond kind/id=enabled}. */
@@ -184,7 +171,7 @@ class MultappliedProviderTest {
         assertThat(patches()).containsExactly("1 cpe_nat_ips/11=false", "1 routes/7=false", "1 routes/7=false",
                 "1 routes/7=false", "1 connected_ips/1=false", "3 connected_ips/4=true", "3 cpe_nat_ips/12=true",
                 "3 routes/8=true");
-        assertThat(sleeps).hasSize(2);
+        assertThat(calls.sleeps).hasSize(2);
         assertHeldBy(3, 1);
     }
 
@@ -234,7 +221,7 @@ class MultappliedProviderTest {
             // One attempt at the forbidden object (4xx is not retried), nothing after it.
             assertThat(patches()).containsExactly("1 cpe_nat_ips/11=false", "1 routes/7=false",
                     "1 connected_ips/1=false", "3 connected_ips/4=true", "3 cpe_nat_ips/12=true");
-            assertThat(sleeps).isEmpty();
+            assertThat(calls.sleeps).isEmpty();
             // What is left behind shows as not settled, never as a finished move to either member.
             ProviderHolder h = p.holder();
             assertThat(h.settled()).isFalse();
@@ -314,26 +301,21 @@ class MultappliedProviderTest {
         try (MultappliedProvider p = provider()) {
             p.assign(B, MasterGuard.ALWAYS);
         }
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(7));
+        assertThat(calls.sleeps).containsExactly(Duration.ofSeconds(7));
         assertHeldBy(3, 1);
     }
 
     @Test
     void anOutageDuringFailoverThatEndsWithinTheRetriesEndsWithTheRightHolder() throws Exception {
-        AtomicInteger naps = new AtomicInteger();
-        afterSleep = () -> {
-            if (naps.incrementAndGet() == 2) {
-                sim.down(false);
-            }
-        };
+        calls.afterSleep(2, () -> sim.down(false));
         try (MultappliedProvider p = provider()) {
             p.holder();
             sim.down(true);
             p.assign(B, MasterGuard.ALWAYS);
             assertThat(p.holder().isHeldBy("bonder-2")).isTrue();
         }
-        assertThat(sleeps).hasSize(2);
-        assertThat(outcomes).contains("get-routing-object:transient");
+        assertThat(calls.sleeps).hasSize(2);
+        assertThat(calls.outcomes).contains("get-routing-object:transient");
         assertHeldBy(3, 1);
     }
 
@@ -392,7 +374,7 @@ class MultappliedProviderTest {
             assertThat(String.valueOf(e.getCause())).doesNotContain("wrong-password-123");
         }
         assertThat(sim.requests()).hasSize(1);
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
     }
 
     @Test
@@ -415,7 +397,7 @@ class MultappliedProviderTest {
             assertThat(e.kind()).isEqualTo(ProviderException.Kind.PERMANENT);
             assertThat(e.getMessage()).contains("bond 3 routes/99", "HTTP 404 Not found.", "routing object ids");
         }
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
     }
 
     @Test
@@ -499,8 +481,8 @@ class MultappliedProviderTest {
         try (MultappliedProvider p = provider()) {
             p.assign(B, MasterGuard.ALWAYS);
         }
-        assertThat(outcomes).filteredOn(o -> o.startsWith("get-routing-object")).hasSize(6)
+        assertThat(calls.outcomes).filteredOn(o -> o.startsWith("get-routing-object")).hasSize(6)
                 .containsOnly("get-routing-object:success");
-        assertThat(outcomes).filteredOn(o -> o.startsWith("patch-routing-object")).hasSize(6);
+        assertThat(calls.outcomes).filteredOn(o -> o.startsWith("patch-routing-object")).hasSize(6);
     }
 }

@@ -2,24 +2,21 @@ package dev.tandem.provider.openstack;
 
 import dev.tandem.api.v1alpha1.OpenStackPortSpec;
 import dev.tandem.api.v1alpha1.OpenStackSpec;
-import dev.tandem.provider.CallObserver;
 import dev.tandem.provider.Credentials;
 import dev.tandem.provider.MasterGuard;
 import dev.tandem.provider.Member;
-import dev.tandem.provider.ProviderContext;
 import dev.tandem.provider.ProviderException;
 import dev.tandem.provider.ProviderHolder;
-import dev.tandem.provider.Retrier;
-import dev.tandem.provider.RetryPolicy;
 import dev.tandem.provider.sim.HttpSimulator.Request;
 import dev.tandem.provider.sim.HttpSimulator.Response;
+import dev.tandem.provider.sim.ManualClock;
+import dev.tandem.provider.sim.RecordingContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,10 +38,8 @@ class OpenStackProviderTest {
     static final Member A = new Member("lb-a", "");
     static final Member B = new Member("lb-b", "");
 
-    final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T10:00:00Z"));
-    final List<Duration> sleeps = new ArrayList<>();
-    final List<String> outcomes = new ArrayList<>();
-    Runnable afterSleep = () -> { };
+    final ManualClock clock = new ManualClock(Instant.parse("2026-06-01T10:00:00Z"));
+    final RecordingContext calls = new RecordingContext();
     OpenStackSimulator sim;
 
     @BeforeEach
@@ -80,15 +75,9 @@ class OpenStackProviderTest {
     }
 
     OpenStackProvider provider(OpenStackSpec spec, String id, String secret) {
-        Retrier retrier = new Retrier(new RetryPolicy(3, Duration.ofMillis(250), Duration.ofSeconds(5),
-                Duration.ofSeconds(2)), d -> {
-                    sleeps.add(d);
-                    afterSleep.run();
-                }, () -> 0.5);
-        CallObserver observer = (provider, op, outcome, took) -> outcomes.add(op + ":" + outcome);
         return new OpenStackProvider(spec, new Credentials("Secret lb/openstack-app-cred", Map.of(
                 "applicationCredentialId", id, "applicationCredentialSecret", secret)),
-                new ProviderContext("203.0.113.29", retrier, observer, clock));
+                calls.context("203.0.113.29", clock));
     }
 
     List<Request> puts() {
@@ -169,7 +158,7 @@ class OpenStackProviderTest {
             p.assign(B, MasterGuard.ALWAYS);
         }
         assertThat(calls()).containsExactly(AUTH, GET, GET, AUTH, GET, PUT);
-        assertThat(outcomes).doesNotContain("get-floating-ip:permanent");
+        assertThat(calls.outcomes).doesNotContain("get-floating-ip:permanent");
         assertThat(sim.portOf(FIP)).isEqualTo(PORT_B);
     }
 
@@ -182,7 +171,7 @@ class OpenStackProviderTest {
         }
         assertThat(calls()).containsExactly(AUTH, GET, GET, AUTH, GET, PUT);
         assertThat(sim.tokensIssued()).isEqualTo(2);
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
         assertThat(sim.portOf(FIP)).isEqualTo(PORT_B);
     }
 
@@ -197,7 +186,7 @@ class OpenStackProviderTest {
                     "Secret lb/openstack-app-cred", "networkUrl").doesNotContain(CRED_SECRET, "gAAAAA");
         }
         assertThat(calls()).containsExactly(AUTH, GET, AUTH, GET);
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
     }
 
     @Test
@@ -230,7 +219,7 @@ class OpenStackProviderTest {
             assertThat(e.getMessage()).contains("no public endpoint of type network", "identity, compute",
                     "spec.provider.openstack.networkUrl");
         }
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
     }
 
     @Test
@@ -255,7 +244,7 @@ class OpenStackProviderTest {
                     .doesNotContain("wrong-secret-value-xyz", CRED_SECRET);
         }
         assertThat(calls()).containsExactly(AUTH);
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
     }
 
     @Test
@@ -291,7 +280,7 @@ class OpenStackProviderTest {
                     "one floating IP per fixed IP and external network", "fixedIpAddress");
         }
         assertThat(puts()).hasSize(1);
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
         assertThat(sim.portOf(FIP)).isEqualTo(PORT_A);
     }
 
@@ -304,8 +293,8 @@ class OpenStackProviderTest {
         assertThat(calls()).containsExactly(AUTH, GET, PUT, GET, PUT);
         assertThat(puts()).extracting(r -> r.header("If-Match")).containsExactly("revision_number=1",
                 "revision_number=2");
-        assertThat(outcomes).contains("update-floating-ip:busy");
-        assertThat(sleeps).hasSize(1);
+        assertThat(calls.outcomes).contains("update-floating-ip:busy");
+        assertThat(calls.sleeps).hasSize(1);
         assertThat(sim.portOf(FIP)).isEqualTo(PORT_B);
     }
 
@@ -327,26 +316,21 @@ class OpenStackProviderTest {
                     .withHeader("Retry-After", "4"));
             p.assign(B, MasterGuard.ALWAYS);
         }
-        assertThat(sleeps).containsExactly(Duration.ofSeconds(4));
+        assertThat(calls.sleeps).containsExactly(Duration.ofSeconds(4));
         assertThat(sim.portOf(FIP)).isEqualTo(PORT_B);
     }
 
     @Test
     void anOutageDuringFailoverThatEndsWithinTheRetriesEndsWithTheRightHolder() throws Exception {
-        AtomicInteger naps = new AtomicInteger();
-        afterSleep = () -> {
-            if (naps.incrementAndGet() == 2) {
-                sim.down(false);
-            }
-        };
+        calls.afterSleep(2, () -> sim.down(false));
         try (OpenStackProvider p = provider()) {
             p.holder();
             sim.down(true);
             p.assign(B, MasterGuard.ALWAYS);
             assertThat(p.holder().isHeldBy("lb-b")).isTrue();
         }
-        assertThat(sleeps).hasSize(2);
-        assertThat(outcomes).contains("get-floating-ip:transient");
+        assertThat(calls.sleeps).hasSize(2);
+        assertThat(calls.outcomes).contains("get-floating-ip:transient");
     }
 
     @Test
@@ -456,7 +440,7 @@ class OpenStackProviderTest {
             assertThat(e.kind()).isEqualTo(ProviderException.Kind.PERMANENT);
             assertThat(e.getMessage()).contains("PortNotFound", "ports[].portId");
         }
-        assertThat(sleeps).isEmpty();
+        assertThat(calls.sleeps).isEmpty();
     }
 
     @Test
