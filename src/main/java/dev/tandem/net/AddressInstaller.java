@@ -18,6 +18,14 @@ public interface AddressInstaller {
     void add(String interfaceName, byte[] address, int prefixLength) throws IOException;
 
     /**
+     * Runs what {@link #add} runs, down to the kernel's answer, without changing anything: part of the rehearsal of a
+     * takeover that loads and links the code while the member is BACKUP, so that the first takeover of a long-running
+     * agent is as quick as a later one.
+     */
+    default void rehearseAdd(String interfaceName, byte[] address, int prefixLength) throws IOException {
+    }
+
+    /**
      * Removes {@code address/prefixLength} from the interface. Already absent is success.
      *
      * @throws InterfaceNotFoundException when the interface does not exist

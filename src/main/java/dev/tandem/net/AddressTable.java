@@ -53,6 +53,27 @@ public final class AddressTable implements AddressInstaller, Closeable {
                 "netlink RTM_NEWADDR " + AddressText.of(address, prefixLength), interfaceName, ErrnoException.EEXIST);
     }
 
+    /**
+     * The request {@link #add} would send, for interface index 0, which no interface has: the kernel answers ENODEV
+     * and changes nothing.
+     */
+    @Override
+    public void rehearseAdd(String interfaceName, byte[] address, int prefixLength) throws IOException {
+        NetlinkMessages.AddressRequest real = request(interfaceName, address, prefixLength, true);
+        NetlinkMessages.AddressRequest nowhere = new NetlinkMessages.AddressRequest(0, real.address(),
+                real.prefixLength(), real.flags(), real.protocol(), real.label());
+        try {
+            netlink.acknowledged(NetlinkMessages.newAddress(netlink.nextSequence(), nowhere),
+                    "netlink RTM_NEWADDR (rehearsal) " + AddressText.of(address, prefixLength), interfaceName);
+        } catch (ErrnoException e) {
+            if (e.errno() == ErrnoException.ENODEV) {
+                return;
+            }
+            throw e;
+        }
+        throw new IllegalStateException("the kernel accepted an address for interface index 0");
+    }
+
     @Override
     public void remove(String interfaceName, byte[] address, int prefixLength) throws IOException {
         NetlinkMessages.AddressRequest request = request(interfaceName, address, prefixLength, false);

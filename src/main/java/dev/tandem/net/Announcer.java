@@ -20,6 +20,13 @@ public interface Announcer extends Closeable {
      */
     int announce(String interfaceName, byte[] address) throws IOException;
 
+    /**
+     * Runs what {@link #announce} runs, down to the system call, without sending anything: part of the rehearsal of a
+     * takeover, so that the first announcement of a long-running agent does not wait for class loading.
+     */
+    default void rehearse(String interfaceName, byte[] address) throws IOException {
+    }
+
     @Override
     void close();
 }

@@ -15,6 +15,8 @@ public class ErrnoException extends IOException {
     public static final int EACCES = 13;
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
+    public static final int ENXIO = 6;
+    public static final int EOPNOTSUPP = 95;
     public static final int EINVAL = 22;
     public static final int EADDRNOTAVAIL = 99;
     public static final int ENETDOWN = 100;

@@ -88,6 +88,23 @@ final class Ipv4VrrpSocket implements VrrpSocket {
 
     @Override
     public void send(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
+        send(vrrpPayload, destinationAddress, 0);
+    }
+
+    @Override
+    public void rehearseSend(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
+        try {
+            send(vrrpPayload, destinationAddress, Libc.MSG_OOB);
+        } catch (ErrnoException e) {
+            if (e.errno() != ErrnoException.EOPNOTSUPP) {
+                throw e;
+            }
+            return;
+        }
+        throw new IllegalStateException("the kernel sent a VRRP rehearsal with MSG_OOB on " + interfaceName);
+    }
+
+    private void send(byte[] vrrpPayload, byte[] destinationAddress, int flags) throws IOException {
         if (destinationAddress.length != 4) {
             throw new IllegalArgumentException("an IPv4 VRRP socket sends to 4-byte addresses, got "
                     + destinationAddress.length + " bytes");
@@ -100,7 +117,7 @@ final class Ipv4VrrpSocket implements VrrpSocket {
         try {
             MemorySegment.copy(vrrpPayload, 0, sendBuffer, JAVA_BYTE, 0, vrrpPayload.length);
             SocketAddresses.writeIpv4(destination, destinationAddress);
-            Libc.check(Libc.sendto(socket.fd(), sendBuffer, vrrpPayload.length, 0, destination),
+            Libc.check(Libc.sendto(socket.fd(), sendBuffer, vrrpPayload.length, flags, destination),
                     "sendto(VRRP to " + AddressText.of(destinationAddress) + ")", interfaceName);
         } finally {
             sendLock.unlock();

@@ -101,6 +101,23 @@ final class Ipv6VrrpSocket implements VrrpSocket {
 
     @Override
     public void send(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
+        send(vrrpPayload, destinationAddress, 0);
+    }
+
+    @Override
+    public void rehearseSend(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
+        try {
+            send(vrrpPayload, destinationAddress, Libc.MSG_OOB);
+        } catch (ErrnoException e) {
+            if (e.errno() != ErrnoException.EOPNOTSUPP) {
+                throw e;
+            }
+            return;
+        }
+        throw new IllegalStateException("the kernel sent a VRRP rehearsal with MSG_OOB on " + interfaceName);
+    }
+
+    private void send(byte[] vrrpPayload, byte[] destinationAddress, int flags) throws IOException {
         if (destinationAddress.length != 16) {
             throw new IllegalArgumentException("an IPv6 VRRP socket sends to 16-byte addresses, got "
                     + destinationAddress.length + " bytes");
@@ -115,7 +132,7 @@ final class Ipv6VrrpSocket implements VrrpSocket {
             MemorySegment.copy(vrrpPayload, 0, sendBuffer, JAVA_BYTE, 0, vrrpPayload.length);
             SocketAddresses.writeIpv6(destination, destinationAddress,
                     SocketAddresses.scopeFor(destinationAddress, ifindex));
-            Libc.check(Libc.sendto(socket.fd(), sendBuffer, vrrpPayload.length, 0, destination),
+            Libc.check(Libc.sendto(socket.fd(), sendBuffer, vrrpPayload.length, flags, destination),
                     "sendto(VRRP to " + AddressText.of(destinationAddress) + ")", interfaceName);
         } finally {
             sendLock.unlock();

@@ -39,6 +39,7 @@ final class Libc {
     static final int IPPROTO_IPV6 = 41;
     static final int MSG_TRUNC = 0x20;
     static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_OOB = 0x1;
     static final short POLLIN = 0x1;
     static final int O_RDONLY = 0;
     static final int O_CLOEXEC = 0x80000;

@@ -14,6 +14,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * recreated interface or a changed MAC is picked up.
  */
 public final class LinkLayerAnnouncer implements Announcer {
+    /** The interface index of a rehearsal: no interface has it, so the kernel sends nothing (ENXIO). */
+    private static final int REHEARSAL = 0;
     private final NativeSocket socket;
 
     private LinkLayerAnnouncer(NativeSocket socket) {
@@ -32,10 +34,21 @@ public final class LinkLayerAnnouncer implements Announcer {
 
     @Override
     public int announce(String interfaceName, byte[] address) throws IOException {
+        return announce(interfaceName, address, false);
+    }
+
+    /** The frames {@link #announce} sends, addressed to interface index 0, which the kernel refuses (ENXIO). */
+    @Override
+    public void rehearse(String interfaceName, byte[] address) throws IOException {
+        announce(interfaceName, address, true);
+    }
+
+    private int announce(String interfaceName, byte[] address, boolean rehearsal) throws IOException {
         AddressText.requireIp(address, "address");
         socket.enter();
         try {
-            int ifindex = InterfaceIoctls.index(socket.fd(), interfaceName);
+            int index = InterfaceIoctls.index(socket.fd(), interfaceName);
+            int ifindex = rehearsal ? REHEARSAL : index;
             InterfaceIoctls.HardwareAddress mac = InterfaceIoctls.hardwareAddress(socket.fd(), interfaceName);
             int flags = InterfaceIoctls.flags(socket.fd(), interfaceName);
             if (mac.type() != InterfaceIoctls.ARPHRD_ETHER || (flags & InterfaceIoctls.IFF_NOARP) != 0) {
@@ -58,6 +71,17 @@ public final class LinkLayerAnnouncer implements Announcer {
     }
 
     private void send(int ifindex, String interfaceName, byte[] frame, int etherType, String what)
+            throws ErrnoException {
+        try {
+            sendFrame(ifindex, interfaceName, frame, etherType, what);
+        } catch (ErrnoException e) {
+            if (ifindex != REHEARSAL || e.errno() != ErrnoException.ENXIO) {
+                throw e;
+            }
+        }
+    }
+
+    private void sendFrame(int ifindex, String interfaceName, byte[] frame, int etherType, String what)
             throws ErrnoException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buffer = arena.allocate(frame.length);

@@ -85,6 +85,15 @@ public interface VrrpSocket extends Closeable {
     void send(byte[] vrrpPayload, byte[] destination) throws IOException;
 
     /**
+     * Runs what {@link #send} runs, down to the system call, without anything leaving the host: the rehearsal of a
+     * takeover ({@code ElectionLoop}) that loads and links the send path while the member is BACKUP, so that its first
+     * advert as MASTER does not wait for class loading and a cold interpreter. The raw sockets pass MSG_OOB, which the
+     * kernel refuses for them (EOPNOTSUPP) before it builds a packet.
+     */
+    default void rehearseSend(byte[] vrrpPayload, byte[] destination) throws IOException {
+    }
+
+    /**
      * Waits at most {@code timeout} for one packet and copies it, IP header first, into {@code buffer} (a longer
      * packet is cut to the buffer; {@link #MAX_PACKET_SIZE} always suffices). Blocks the calling OS thread: call it
      * from a platform thread.

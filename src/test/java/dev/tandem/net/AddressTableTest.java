@@ -154,4 +154,19 @@ class AddressTableTest {
         assertThat(matching).as("addresses " + addresses).hasSize(1);
         return matching.getFirst();
     }
+
+    /** The takeover rehearsal runs add's code down to the kernel, which refuses interface index 0: nothing changes. */
+    @Test
+    void aRehearsedAddChangesNothing() throws Exception {
+        String before4 = a.ip("-4", "-o", "address", "show");
+        String before6 = a.ip("-6", "-o", "address", "show");
+
+        table.rehearseAdd("va", VIP4, 32);
+        table.rehearseAdd("va", VIP6, 128);
+
+        assertThat(a.ip("-4", "-o", "address", "show")).isEqualTo(before4).doesNotContain("10.99.2.10");
+        assertThat(a.ip("-6", "-o", "address", "show")).isEqualTo(before6);
+        assertThat(table.listOwned("va")).isEmpty();
+        assertThatThrownBy(() -> table.rehearseAdd("nosuch0", VIP4, 32)).isInstanceOf(InterfaceNotFoundException.class);
+    }
 }

@@ -208,4 +208,18 @@ class Ipv4VrrpSocketTest {
                 .isInstanceOf(ErrnoException.class)
                 .hasMessage("bind(10.99.1.77) on va failed: Cannot assign requested address (errno 99)");
     }
+
+    /** The takeover rehearsal goes down to sendto with MSG_OOB, which the kernel refuses for raw sockets: no packet. */
+    @Test
+    void aRehearsedSendPutsNothingOnTheWire() throws Exception {
+        try (VrrpSocket sender = a.call(() -> VrrpSocket.openIpv4("va", false));
+             VrrpSocket receiver = b.call(() -> VrrpSocket.openIpv4("vb", false))) {
+            sender.rehearseSend(ADVERT, B);
+
+            byte[] packet = new byte[VrrpSocket.MAX_PACKET_SIZE];
+            assertThat(receiver.receive(packet, Duration.ofMillis(300))).as("nothing arrived").isEqualTo(-1);
+            sender.send(ADVERT, B);
+            assertThat(receiver.receive(packet, Duration.ofSeconds(3))).isEqualTo(20 + ADVERT.length);
+        }
+    }
 }

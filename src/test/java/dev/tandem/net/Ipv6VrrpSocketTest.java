@@ -149,4 +149,18 @@ class Ipv6VrrpSocketTest {
         System.arraycopy(second, 0, both, first.length, second.length);
         return both;
     }
+
+    /** The takeover rehearsal goes down to sendmsg with MSG_OOB, which the kernel refuses for raw sockets: no packet. */
+    @Test
+    void aRehearsedSendPutsNothingOnTheWire() throws Exception {
+        try (VrrpSocket sender = a.call(() -> VrrpSocket.openIpv6("va", false));
+             VrrpSocket receiver = b.call(() -> VrrpSocket.openIpv6("vb", false))) {
+            sender.rehearseSend(ADVERT, B);
+
+            byte[] packet = new byte[VrrpSocket.MAX_PACKET_SIZE];
+            assertThat(receiver.receive(packet, Duration.ofMillis(300))).as("nothing arrived").isEqualTo(-1);
+            sender.send(ADVERT, B);
+            assertThat(receiver.receive(packet, Duration.ofSeconds(3))).isEqualTo(40 + ADVERT.length);
+        }
+    }
 }

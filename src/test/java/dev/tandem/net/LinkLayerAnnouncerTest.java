@@ -126,4 +126,19 @@ class LinkLayerAnnouncerTest {
         }
         return shown;
     }
+
+    /** The takeover rehearsal builds and hands over the same frames, to interface index 0: none goes out. */
+    @Test
+    void aRehearsalSendsNoFrame() throws Exception {
+        try (PacketCapture capture = b.call(() -> PacketCapture.open("vb"))) {
+            announcer.rehearse("va", VIP4);
+            announcer.rehearse("va", VIP6);
+
+            assertThat(capture.next(Duration.ofMillis(300), f -> PacketCapture.hasEtherType(f, 0x0806)
+                    || PacketCapture.hasEtherType(f, 0x86DD) && f.length > 54 && (f[54] & 0xFF) == 136))
+                    .as("no ARP frame and no neighbour advertisement").isNull();
+            assertThat(announcer.announce("va", VIP4)).as("the real one still goes out").isEqualTo(2);
+            assertThat(capture.next(Duration.ofSeconds(3), f -> PacketCapture.hasEtherType(f, 0x0806))).isNotNull();
+        }
+    }
 }

@@ -208,6 +208,7 @@ public final class ElectionLoop implements Runnable {
     @Override
     public void run() {
         try {
+            rehearseTakeover();
             perform(router.start(System.nanoTime()), System.nanoTime());
             while (running || !inbox.isEmpty()) {
                 drainInbox();
@@ -452,6 +453,44 @@ public final class ElectionLoop implements Runnable {
                 listener.layer2Installed(layer2, installed);
             }
         };
+    }
+
+    /**
+     * Runs the code of a takeover once before the election starts, changing nothing and sending nothing: a scratch
+     * router with this pair's configuration is driven to MASTER, its first advert encoded and handed to the socket's
+     * rehearsal, and each address to the installer's and the announcer's. The JVM loads classes and links call sites
+     * on first use; without this an agent that had been BACKUP since it started took 3-7 ms longer over its first
+     * takeover than over any later one (`bench/failover --capture`: 3.5 ms from its advert to its gratuitous ARP
+     * instead of 0.8 ms), and in a cluster the first takeover is the one that counts.
+     */
+    private void rehearseTakeover() {
+        try {
+            VirtualRouter scratch = new VirtualRouter(router.config());
+            List<Action> actions = scratch.start(0);
+            for (int i = 0; i < 3 && scratch.state() != RouterState.MASTER; i++) {
+                OptionalLong next = scratch.nextDeadlineNanos();
+                if (next.isEmpty()) {
+                    break;
+                }
+                actions = scratch.onTick(next.getAsLong());
+            }
+            IpAddress to = plan.multicast() || peers.isEmpty() ? group : peers.getFirst();
+            for (Action action : takeoverFirst(actions)) {
+                if (action instanceof Action.SendAdvert a) {
+                    socket.rehearseSend(AdvertCodec.encode(a.advert(), self, to), to.bytes());
+                }
+            }
+            for (PairPlan.Layer2Address a : addresses.addresses()) {
+                byte[] address = AddressSet.bytes(a.address());
+                installer.rehearseAdd(addresses.interfaceOf(a), address, a.prefixLength());
+                if (a.announceCount() > 0) {
+                    announcer.rehearse(addresses.interfaceOf(a), address);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            listener.problem("the rehearsal of a takeover failed (the election goes on; the first takeover may be a"
+                    + " few milliseconds slower): " + e.getMessage());
+        }
     }
 
     private void send(Advert advert) {

@@ -201,6 +201,12 @@ class ElectionLoopSplitBrainTest {
         }
 
         @Override
+        public void rehearseSend(byte[] vrrpPayload, byte[] destination) {
+            Sent s = new Sent(vrrpPayload.clone(), IpAddress.of(destination));
+            log.add("rehearsed " + s.priority() + " to " + s.destination());
+        }
+
+        @Override
         public int receive(byte[] buffer, Duration timeout) throws java.io.IOException {
             if (closed) {
                 throw new java.nio.channels.AsynchronousCloseException();
