@@ -93,15 +93,7 @@ final class Ipv4VrrpSocket implements VrrpSocket {
 
     @Override
     public void rehearseSend(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
-        try {
-            send(vrrpPayload, destinationAddress, Libc.MSG_OOB);
-        } catch (ErrnoException e) {
-            if (e.errno() != ErrnoException.EOPNOTSUPP) {
-                throw e;
-            }
-            return;
-        }
-        throw new IllegalStateException("the kernel sent a VRRP rehearsal with MSG_OOB on " + interfaceName);
+        NativeSocket.rehearse(() -> send(vrrpPayload, destinationAddress, Libc.MSG_OOB), interfaceName);
     }
 
     private void send(byte[] vrrpPayload, byte[] destinationAddress, int flags) throws IOException {

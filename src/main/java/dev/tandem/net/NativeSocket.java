@@ -137,6 +137,28 @@ final class NativeSocket implements Closeable {
         }
     }
 
+    /** A send with {@link Libc#MSG_OOB}, for {@link #rehearse}. */
+    @FunctionalInterface
+    interface OutOfBandSend {
+        void send() throws IOException;
+    }
+
+    /**
+     * {@link VrrpSocket#rehearseSend}: runs a raw socket's send with MSG_OOB, which the kernel refuses for raw IPv4 and
+     * IPv6 sockets (EOPNOTSUPP, raw_sendmsg and rawv6_sendmsg) before it builds a packet.
+     */
+    static void rehearse(OutOfBandSend send, String interfaceName) throws IOException {
+        try {
+            send.send();
+        } catch (ErrnoException e) {
+            if (e.errno() != ErrnoException.EOPNOTSUPP) {
+                throw e;
+            }
+            return;
+        }
+        throw new IllegalStateException("the kernel sent a VRRP rehearsal with MSG_OOB on " + interfaceName);
+    }
+
     /** One non-blocking read into the socket's buffer: the length, or a negative value with errno set. */
     @FunctionalInterface
     interface Read {

@@ -143,26 +143,36 @@ class KubernetesModeInNamespacesTest {
         });
     }
 
+    /**
+     * Droplets 101 (lb1) and 102 (lb2) and the reserved IP at the simulator; in the cluster, the token's Secret, pair
+     * "web" (50 ms adverts) and FloatingIp "web-do" pointing at the simulator.
+     */
+    void createDigitalOceanPair(DigitalOceanSimulator sim, String token, String reserved,
+                                FailoverPairSpec.Fencing fencing, boolean configureOnHost) {
+        sim.droplet(101, "lb1").droplet(102, "lb2").reservedIp(reserved, null);
+        ClusterFixtures.installCrds(client);
+        ns = ClusterFixtures.namespace(client);
+        client.resource(new SecretBuilder().withNewMetadata().withName("do-token").withNamespace(ns).endMetadata()
+                .addToStringData("token", token).build()).create();
+        FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
+        pair.getSpec().interfaceName = "eth0";
+        pair.getSpec().advertInterval = "50ms";
+        pair.getSpec().fencing = fencing;
+        client.resource(pair).create();
+        FloatingIp fip = TestResources.digitalocean(ns, "web-do", reserved, "web", "do-token");
+        fip.getSpec().provider.digitalocean.apiUrl = sim.url();
+        fip.getSpec().configureOnHost = configureOnHost;
+        client.resource(fip).create();
+    }
+
     @Test
     void aCloudFloatingIpFollowsTheMasterThroughTheProvider() throws Exception {
         lab = LabNet.create(92, "lb1", "lb2");
         String reserved = "203.0.113.30";
         // The provider's simulator listens on this host's loopback, where the agents' API calls come from.
         try (DigitalOceanSimulator sim = new DigitalOceanSimulator("dop_v1_k8s-mode-t0ken", Clock.systemUTC())) {
-            sim.droplet(101, "lb1").droplet(102, "lb2").reservedIp(reserved, null);
             sim.actionDuration(Duration.ofSeconds(1));
-            ClusterFixtures.installCrds(client);
-            ns = ClusterFixtures.namespace(client);
-            client.resource(new SecretBuilder().withNewMetadata().withName("do-token").withNamespace(ns).endMetadata()
-                    .addToStringData("token", "dop_v1_k8s-mode-t0ken").build()).create();
-            FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
-            pair.getSpec().interfaceName = "eth0";
-            pair.getSpec().advertInterval = "50ms";
-            client.resource(pair).create();
-            FloatingIp fip = TestResources.digitalocean(ns, "web-do", reserved, "web", "do-token");
-            fip.getSpec().provider.digitalocean.apiUrl = sim.url();
-            fip.getSpec().configureOnHost = true;
-            client.resource(fip).create();
+            createDigitalOceanPair(sim, "dop_v1_k8s-mode-t0ken", reserved, FailoverPairSpec.Fencing.none, true);
 
             agent("lb1");
             agent("lb2");
@@ -253,20 +263,8 @@ class KubernetesModeInNamespacesTest {
         lab = LabNet.create(94, "lb1", "lb2");
         String reserved = "203.0.113.31";
         try (DigitalOceanSimulator sim = new DigitalOceanSimulator("dop_v1_fence-t0ken", Clock.systemUTC())) {
-            sim.droplet(101, "lb1").droplet(102, "lb2").reservedIp(reserved, null);
             sim.actionDuration(Duration.ofMillis(200));
-            ClusterFixtures.installCrds(client);
-            ns = ClusterFixtures.namespace(client);
-            client.resource(new SecretBuilder().withNewMetadata().withName("do-token").withNamespace(ns).endMetadata()
-                    .addToStringData("token", "dop_v1_fence-t0ken").build()).create();
-            FailoverPair pair = TestResources.pair(ns, "web", "lb1", "lb2");
-            pair.getSpec().interfaceName = "eth0";
-            pair.getSpec().advertInterval = "50ms";
-            pair.getSpec().fencing = FailoverPairSpec.Fencing.lease;
-            client.resource(pair).create();
-            FloatingIp fip = TestResources.digitalocean(ns, "web-do", reserved, "web", "do-token");
-            fip.getSpec().provider.digitalocean.apiUrl = sim.url();
-            client.resource(fip).create();
+            createDigitalOceanPair(sim, "dop_v1_fence-t0ken", reserved, FailoverPairSpec.Fencing.lease, false);
 
             agent("lb1");
             agent("lb2");
