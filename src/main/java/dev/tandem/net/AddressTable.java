@@ -62,16 +62,10 @@ public final class AddressTable implements AddressInstaller, Closeable {
         NetlinkMessages.AddressRequest real = request(interfaceName, address, prefixLength, true);
         NetlinkMessages.AddressRequest nowhere = new NetlinkMessages.AddressRequest(0, real.address(),
                 real.prefixLength(), real.flags(), real.protocol(), real.label());
-        try {
-            netlink.acknowledged(NetlinkMessages.newAddress(netlink.nextSequence(), nowhere),
-                    "netlink RTM_NEWADDR (rehearsal) " + AddressText.of(address, prefixLength), interfaceName);
-        } catch (ErrnoException e) {
-            if (e.errno() == ErrnoException.ENODEV) {
-                return;
-            }
-            throw e;
-        }
-        throw new IllegalStateException("the kernel accepted an address for interface index 0");
+        String call = "netlink RTM_NEWADDR (rehearsal) " + AddressText.of(address, prefixLength);
+        NativeSocket.expectRefused(ErrnoException.ENODEV, () -> netlink.acknowledged(
+                NetlinkMessages.newAddress(netlink.nextSequence(), nowhere), call, interfaceName),
+                call + " for interface index 0");
     }
 
     @Override

@@ -93,7 +93,9 @@ final class Ipv4VrrpSocket implements VrrpSocket {
 
     @Override
     public void rehearseSend(byte[] vrrpPayload, byte[] destinationAddress) throws IOException {
-        NativeSocket.rehearse(() -> send(vrrpPayload, destinationAddress, Libc.MSG_OOB), interfaceName);
+        // MSG_OOB: raw IPv4 and IPv6 sockets refuse it (raw_sendmsg, rawv6_sendmsg) before they build a packet.
+        NativeSocket.expectRefused(ErrnoException.EOPNOTSUPP, () -> send(vrrpPayload, destinationAddress, Libc.MSG_OOB),
+                "a VRRP advert with MSG_OOB on " + interfaceName);
     }
 
     private void send(byte[] vrrpPayload, byte[] destinationAddress, int flags) throws IOException {

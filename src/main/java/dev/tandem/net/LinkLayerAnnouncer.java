@@ -71,13 +71,12 @@ public final class LinkLayerAnnouncer implements Announcer {
     }
 
     private void send(int ifindex, String interfaceName, byte[] frame, int etherType, String what)
-            throws ErrnoException {
-        try {
+            throws IOException {
+        if (ifindex == REHEARSAL) {
+            NativeSocket.expectRefused(ErrnoException.ENXIO,
+                    () -> sendFrame(ifindex, interfaceName, frame, etherType, what), what + " to interface index 0");
+        } else {
             sendFrame(ifindex, interfaceName, frame, etherType, what);
-        } catch (ErrnoException e) {
-            if (ifindex != REHEARSAL || e.errno() != ErrnoException.ENXIO) {
-                throw e;
-            }
         }
     }
 

@@ -137,26 +137,30 @@ final class NativeSocket implements Closeable {
         }
     }
 
-    /** A send with {@link Libc#MSG_OOB}, for {@link #rehearse}. */
+    /** A system call of a takeover's rehearsal, made so that the kernel refuses it, for {@link #expectRefused}. */
     @FunctionalInterface
-    interface OutOfBandSend {
-        void send() throws IOException;
+    interface RefusedCall {
+        void call() throws IOException;
     }
 
     /**
-     * {@link VrrpSocket#rehearseSend}: runs a raw socket's send with MSG_OOB, which the kernel refuses for raw IPv4 and
-     * IPv6 sockets (EOPNOTSUPP, raw_sendmsg and rawv6_sendmsg) before it builds a packet.
+     * Runs one call of a takeover's rehearsal ({@link VrrpSocket#rehearseSend}, {@link AddressInstaller#rehearseAdd},
+     * {@link Announcer#rehearse}): the call is the real one with one argument the kernel refuses with {@code errno}
+     * before it changes or sends anything. That refusal is success; another error is thrown; the kernel doing it
+     * would be a bug here and is said so.
+     *
+     * @param what the call as done, for that message
      */
-    static void rehearse(OutOfBandSend send, String interfaceName) throws IOException {
+    static void expectRefused(int errno, RefusedCall call, String what) throws IOException {
         try {
-            send.send();
+            call.call();
         } catch (ErrnoException e) {
-            if (e.errno() != ErrnoException.EOPNOTSUPP) {
-                throw e;
+            if (e.errno() == errno) {
+                return;
             }
-            return;
+            throw e;
         }
-        throw new IllegalStateException("the kernel sent a VRRP rehearsal with MSG_OOB on " + interfaceName);
+        throw new IllegalStateException("the kernel did not refuse a rehearsal: " + what);
     }
 
     /** One non-blocking read into the socket's buffer: the length, or a negative value with errno set. */

@@ -145,10 +145,11 @@ class KubernetesModeInNamespacesTest {
 
     /**
      * Droplets 101 (lb1) and 102 (lb2) and the reserved IP at the simulator; in the cluster, the token's Secret, pair
-     * "web" (50 ms adverts) and FloatingIp "web-do" pointing at the simulator.
+     * "web" (50 ms adverts, router id {@code vrid}) and FloatingIp "web-do" pointing at the simulator; then the two
+     * agents, and the operator's part: router id, member addresses, the nodes' provider ids.
      */
-    void createDigitalOceanPair(DigitalOceanSimulator sim, String token, String reserved,
-                                FailoverPairSpec.Fencing fencing, boolean configureOnHost) {
+    void startDigitalOceanPair(DigitalOceanSimulator sim, String token, String reserved, int vrid,
+                               FailoverPairSpec.Fencing fencing, boolean configureOnHost) {
         sim.droplet(101, "lb1").droplet(102, "lb2").reservedIp(reserved, null);
         ClusterFixtures.installCrds(client);
         ns = ClusterFixtures.namespace(client);
@@ -163,6 +164,11 @@ class KubernetesModeInNamespacesTest {
         fip.getSpec().provider.digitalocean.apiUrl = sim.url();
         fip.getSpec().configureOnHost = configureOnHost;
         client.resource(fip).create();
+
+        agent("lb1");
+        agent("lb2");
+        ClusterFixtures.resolve(client, ns, "web", vrid, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
+        ClusterFixtures.providerIds(client, ns, "web", Map.of("lb1", "digitalocean://101", "lb2", "digitalocean://102"));
     }
 
     @Test
@@ -172,12 +178,7 @@ class KubernetesModeInNamespacesTest {
         // The provider's simulator listens on this host's loopback, where the agents' API calls come from.
         try (DigitalOceanSimulator sim = new DigitalOceanSimulator("dop_v1_k8s-mode-t0ken", Clock.systemUTC())) {
             sim.actionDuration(Duration.ofSeconds(1));
-            createDigitalOceanPair(sim, "dop_v1_k8s-mode-t0ken", reserved, FailoverPairSpec.Fencing.none, true);
-
-            agent("lb1");
-            agent("lb2");
-            ClusterFixtures.resolve(client, ns, "web", 92, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
-            ClusterFixtures.providerIds(client, ns, "web", Map.of("lb1", "digitalocean://101", "lb2", "digitalocean://102"));
+            startDigitalOceanPair(sim, "dop_v1_k8s-mode-t0ken", reserved, 92, FailoverPairSpec.Fencing.none, true);
 
             MemberStatus lb1 = awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER && m.holds.contains("web-do"));
             assertThat(sim.holderOf(reserved)).as("the provider assigned it to lb1's droplet").contains(101L);
@@ -264,12 +265,7 @@ class KubernetesModeInNamespacesTest {
         String reserved = "203.0.113.31";
         try (DigitalOceanSimulator sim = new DigitalOceanSimulator("dop_v1_fence-t0ken", Clock.systemUTC())) {
             sim.actionDuration(Duration.ofMillis(200));
-            createDigitalOceanPair(sim, "dop_v1_fence-t0ken", reserved, FailoverPairSpec.Fencing.lease, false);
-
-            agent("lb1");
-            agent("lb2");
-            ClusterFixtures.resolve(client, ns, "web", 94, Map.of("lb1", lab.address("lb1"), "lb2", lab.address("lb2")));
-            ClusterFixtures.providerIds(client, ns, "web", Map.of("lb1", "digitalocean://101", "lb2", "digitalocean://102"));
+            startDigitalOceanPair(sim, "dop_v1_fence-t0ken", reserved, 94, FailoverPairSpec.Fencing.lease, false);
 
             awaitMember("lb1", m -> m.state == MemberStatus.State.MASTER && m.holds.contains("web-do"));
             assertThat(sim.holderOf(reserved)).contains(101L);
